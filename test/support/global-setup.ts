@@ -1,2 +1,31 @@
-// Placeholder replaced by the test-cluster support; starts nothing yet.
-export default async function setup(): Promise<void> {}
+// vitest globalSetup: starts ONE test cluster (etcd + kube-apiserver, ~3 s) for the whole run and
+// provides its coordinates to test files (see cluster-context.ts). Without the binaries: a failure
+// on CI (CI=true), otherwise cluster suites are skipped with a hint to build them.
+import type { TestProject } from 'vitest/node';
+import { assetDirs, findClusterBinaries } from './test-cluster/binaries.ts';
+import { startTestCluster } from './test-cluster/cluster.ts';
+import { BUILD_HINT, type TestClusterInfo } from './test-cluster/cluster-info.ts';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const binaries = findClusterBinaries();
+  if (!binaries) {
+    const reason = `kube-apiserver/etcd not found in ${assetDirs().join(' or ')}`;
+    if (process.env.CI === 'true') throw new Error(`test cluster: ${reason}; ${BUILD_HINT}`);
+    console.warn(`[test-cluster] ${reason}; cluster tests are skipped; ${BUILD_HINT}`);
+    project.provide('testCluster', { available: false, reason } satisfies TestClusterInfo);
+    return async () => {};
+  }
+  const cluster = await startTestCluster(binaries);
+  project.provide('testCluster', {
+    available: true,
+    server: cluster.server,
+    kubeconfigPath: cluster.kubeconfigPath,
+    caFile: cluster.certs.caCert,
+    adminCertFile: cluster.certs.adminCert,
+    adminKeyFile: cluster.certs.adminKey,
+    servingCertFile: cluster.certs.kubeletCert,
+    servingKeyFile: cluster.certs.kubeletKey,
+    binariesDir: binaries.dir,
+  } satisfies TestClusterInfo);
+  return () => cluster.stop();
+}

@@ -1,0 +1,141 @@
+// The audit trail in a Redis stream (`<prefix>audit`) with its chain head in a hash
+// (`<prefix>audit:head`). SHA-256 is computed here, so appends are optimistic: read the head,
+// build the entry, and let a Lua script add it only if the head has not moved (compare-and-set).
+// Concurrent appenders therefore never fork the chain; a loser re-reads the head and retries.
+import type { Redis } from 'ioredis';
+import { AppError } from '../../core/errors.ts';
+import {
+  GENESIS_HASH,
+  chainEntry,
+  checkLink,
+  type AuditEntry,
+  type AuditEntryInput,
+} from '../../core/audit/entry.ts';
+import type { AuditLog, AuditVerifyResult, Clock } from '../../ports.ts';
+import { systemClock } from '../../ports.ts';
+import { sha256Hex } from '../hash.ts';
+
+// KEYS[1] stream, KEYS[2] head; ARGV: expected head seq, new seq, new hash, entry JSON.
+const APPEND_IF_HEAD = `
+local head = redis.call('HMGET', KEYS[2], 'seq', 'hash')
+local seq = tonumber(head[1]) or 0
+if seq ~= tonumber(ARGV[1]) then return {0, tostring(seq)} end
+local id = redis.call('XADD', KEYS[1], '*', 'seq', ARGV[2], 'hash', ARGV[3], 'entry', ARGV[4])
+redis.call('HSET', KEYS[2], 'seq', ARGV[2], 'hash', ARGV[3])
+return {1, id}
+`;
+
+const MAX_ATTEMPTS = 200;
+const PAGE = 500;
+
+type StreamRow = [id: string, fields: string[]];
+
+export class RedisAuditLog implements AuditLog {
+  readonly #redis: Redis;
+  readonly #stream: string;
+  readonly #head: string;
+  readonly #clock: Clock;
+  // Appends from this process go one at a time; the CAS only has to settle races between processes.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(redis: Redis, prefix: string, clock: Clock = systemClock) {
+    this.#redis = redis;
+    this.#stream = `${prefix}audit`;
+    this.#head = `${prefix}audit:head`;
+    this.#clock = clock;
+  }
+
+  append(input: AuditEntryInput): Promise<AuditEntry> {
+    const run = this.#queue.then(() => this.#appendNow(input));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #appendNow(input: AuditEntryInput): Promise<AuditEntry> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const head = await this.#readHead();
+      const entry = chainEntry(input, head, this.#clock.now().toISOString(), sha256Hex);
+      const result = (await this.#redis.eval(
+        APPEND_IF_HEAD, 2, this.#stream, this.#head,
+        String(head.seq), String(entry.seq), entry.hash, JSON.stringify(entry),
+      )) as [number, string];
+      if (result[0] === 1) return entry;
+      // Someone else appended first: yield briefly so the winner's writes settle, then retry.
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * Math.min(attempt, 10))));
+    }
+    throw new AppError('store_unavailable', 'audit append kept losing the race for the chain head', { attempts: MAX_ATTEMPTS });
+  }
+
+  async #readHead(): Promise<{ seq: number; hash: string }> {
+    const [seq, hash] = await this.#redis.hmget(this.#head, 'seq', 'hash');
+    return seq && hash ? { seq: Number(seq), hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  async latest(n: number): Promise<AuditEntry[]> {
+    if (!Number.isInteger(n) || n <= 0) return [];
+    const rows = (await this.#redis.xrevrange(this.#stream, '+', '-', 'COUNT', n)) as StreamRow[];
+    return rows.map((row) => parseRow(row));
+  }
+
+  async *export(): AsyncIterable<AuditEntry> {
+    for await (const row of this.#rows()) yield parseRow(row);
+  }
+
+  async verify(): Promise<AuditVerifyResult> {
+    let prev = { seq: 0, hash: GENESIS_HASH };
+    let index = 0;
+    for await (const row of this.#rows()) {
+      const fields = fieldMap(row[1]);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(fields.entry ?? '');
+      } catch {
+        return { ok: false, entries: index, firstBadIndex: index, problem: `entry ${index} is not JSON` };
+      }
+      const link = checkLink(raw, index, prev, sha256Hex);
+      if (!link.ok) return { ok: false, entries: index, firstBadIndex: index, problem: link.problem };
+      // The indexed copies of seq/hash must agree with the entry they describe.
+      if (fields.seq !== String(link.entry.seq) || fields.hash !== link.entry.hash) {
+        return { ok: false, entries: index, firstBadIndex: index, problem: `entry ${index} (seq ${link.entry.seq}) has stream fields that disagree with its content` };
+      }
+      prev = { seq: link.entry.seq, hash: link.entry.hash };
+      index++;
+    }
+    // The head remembers the last append, so a deleted tail is noticed too.
+    const head = await this.#readHead();
+    if (head.seq !== prev.seq || head.hash !== prev.hash) {
+      return {
+        ok: false,
+        entries: index,
+        firstBadIndex: index,
+        problem: `the chain ends at seq ${prev.seq} but the last append was seq ${head.seq} (entries were removed from the end)`,
+      };
+    }
+    return { ok: true, entries: index };
+  }
+
+  async *#rows(): AsyncIterable<StreamRow> {
+    let start = '-';
+    for (;;) {
+      const rows = (await this.#redis.xrange(this.#stream, start, '+', 'COUNT', PAGE)) as StreamRow[];
+      for (const row of rows) yield row;
+      if (rows.length < PAGE) return;
+      start = `(${rows[rows.length - 1]![0]}`;
+    }
+  }
+}
+
+function fieldMap(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
+}
+
+function parseRow(row: StreamRow): AuditEntry {
+  const json = fieldMap(row[1]).entry;
+  try {
+    return JSON.parse(json ?? '') as AuditEntry;
+  } catch (err) {
+    throw new AppError('store_unavailable', `audit stream entry ${row[0]} is not JSON`, { id: row[0] }, { cause: err });
+  }
+}

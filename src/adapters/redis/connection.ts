@@ -1,0 +1,140 @@
+// ioredis clients for the three ways the bot talks to Redis, and the mapping of connection
+// failures to `store_unavailable`.
+//
+// - 'store':  incident store, audit log, dedup keys. Used on Slack's 3-second ack path, so it
+//   fails fast: no offline queue (a command while disconnected errors at once instead of
+//   waiting for a reconnect), one retry per request, and a command timeout for half-open sockets.
+// - 'queue':  BullMQ producers (Queue). Same fail-fast choice, so enqueueing from a slash command
+//   reports an outage instead of hanging.
+// - 'worker': BullMQ workers. BullMQ requires `maxRetriesPerRequest: null`; its blocking commands
+//   wait through outages, so the offline queue stays on.
+//
+// All roles reconnect forever with capped exponential backoff: a mid-run outage degrades the bot
+// (store calls fail with `store_unavailable`) and it recovers by itself when Redis is back.
+import { Redis, type RedisOptions } from 'ioredis';
+import { AppError, isAppError } from '../../core/errors.ts';
+import type { Logger } from '../../ports.ts';
+
+export type RedisRole = 'store' | 'queue' | 'worker';
+
+export interface RedisConnectOptions {
+  /** Shown in CLIENT LIST, e.g. "kube-ai-sre:store". */
+  name?: string;
+  logger?: Logger;
+  /** Initial connect budget; defaults to 5 s. */
+  connectTimeoutMs?: number;
+  /** Per-command budget for the fail-fast roles; defaults to 5 s. */
+  commandTimeoutMs?: number;
+}
+
+const RECONNECT_BASE_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+
+/** Delay before reconnect attempt `times` (1-based): 200, 400, 800... capped at 5 s, never giving up. */
+export function reconnectDelay(times: number): number {
+  return Math.min(RECONNECT_BASE_MS * 2 ** Math.min(times, 16), RECONNECT_MAX_MS);
+}
+
+export function redisOptionsFor(role: RedisRole, opts: RedisConnectOptions = {}): RedisOptions {
+  const common: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: opts.connectTimeoutMs ?? 5_000,
+    retryStrategy: reconnectDelay,
+    // After a failover the old primary answers READONLY: reconnect and resend.
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+    ...(opts.name ? { connectionName: opts.name } : {}),
+  };
+  if (role === 'worker') {
+    return { ...common, maxRetriesPerRequest: null, enableOfflineQueue: true };
+  }
+  return {
+    ...common,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: opts.commandTimeoutMs ?? 5_000,
+  };
+}
+
+/** "redis://user:secret@host:6379/0" → "redis://user:***@host:6379/0", for messages and logs. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid redis url>';
+  }
+}
+
+/** A client that has not connected yet (BullMQ connects its own duplicates). */
+export function createRedis(url: string, role: RedisRole, opts: RedisConnectOptions = {}): Redis {
+  const client = new Redis(url, redisOptionsFor(role, opts));
+  const where = redactRedisUrl(url);
+  let down = false;
+  // Without an 'error' listener ioredis prints every failed reconnect as an unhandled error.
+  client.on('error', (err: Error) => {
+    if (!down) opts.logger?.warn({ redis: where, role, err: err.message }, 'redis connection error');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) opts.logger?.info({ redis: where, role }, 'redis connection restored');
+    down = false;
+  });
+  return client;
+}
+
+/**
+ * Connects and waits until Redis answers. Throws `store_unavailable` (and stops reconnecting)
+ * when it cannot be reached at start, so a misconfigured URL fails the start-up loudly.
+ */
+export async function connectRedis(url: string, role: RedisRole, opts: RedisConnectOptions = {}): Promise<Redis> {
+  const client = createRedis(url, role, opts);
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch (err) {
+    client.disconnect();
+    throw new AppError(
+      'store_unavailable',
+      `Redis at ${redactRedisUrl(url)} is unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      { role },
+      { cause: err },
+    );
+  }
+}
+
+// Replies that mean "Redis is there but cannot serve right now" rather than a bug in a command.
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY|MISCONF)\b/;
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// ioredis reports its own connection states with plain Errors and these messages only.
+const CLIENT_STATE = /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|connect ETIMEDOUT/;
+
+/** True when an error from ioredis means Redis could not be reached or could not serve. */
+export function isUnavailableError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'ReplyError') return TRANSIENT_REPLY.test(err.message);
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  return CLIENT_STATE.test(err.message);
+}
+
+/** Runs one Redis operation; connection failures become `store_unavailable`, AppErrors pass through. */
+export async function withStore<T>(what: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (isAppError(err)) throw err;
+    if (isUnavailableError(err)) {
+      throw new AppError(
+        'store_unavailable',
+        `Redis unavailable during ${what}: ${err instanceof Error ? err.message : String(err)}`,
+        { operation: what },
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}

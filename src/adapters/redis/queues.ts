@@ -1,0 +1,289 @@
+// BullMQ queues and workers for scans, analyses and thread questions. BullMQ types stop here:
+// handlers receive a plain job and throw AppError; permanent error codes become
+// UnrecoverableError (no retry), everything else retries with exponential backoff.
+// Recurring scans are job schedulers (BullMQ 6 has no `repeat` option), one per namespace.
+import { createHash } from 'node:crypto';
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { isAppError, type ErrorCode } from '../../core/errors.ts';
+import {
+  AnalyzeJobSchema,
+  ScanJobSchema,
+  ThreadJobSchema,
+  type AnalyzeJob,
+  type ScanJob,
+  type ThreadJob,
+} from '../../core/jobs.ts';
+import type { JobQueue, Logger } from '../../ports.ts';
+
+export const QUEUE_NAMES = { scan: 'scan', analyze: 'analyze', thread: 'thread' } as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export interface JobData {
+  scan: ScanJob;
+  analyze: AnalyzeJob;
+  thread: ThreadJob;
+}
+
+const SCHEMAS: { [N in QueueName]: z.ZodType<JobData[N]> } = {
+  scan: ScanJobSchema,
+  analyze: AnalyzeJobSchema,
+  thread: ThreadJobSchema,
+};
+
+const DAY_SECONDS = 86_400;
+
+// Completed analyze jobs are kept for a day so re-adding the same job id is a no-op meanwhile.
+const JOB_DEFAULTS: { [N in QueueName]: JobsOptions } = {
+  scan: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 3_600, count: 200 },
+    removeOnFail: { age: 7 * DAY_SECONDS, count: 500 },
+  },
+  analyze: {
+    attempts: 4,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: DAY_SECONDS, count: 5_000 },
+    removeOnFail: { age: 7 * DAY_SECONDS, count: 1_000 },
+  },
+  thread: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: DAY_SECONDS, count: 5_000 },
+    removeOnFail: { age: 7 * DAY_SECONDS, count: 1_000 },
+  },
+};
+
+/** Codes that will fail the same way on every retry. */
+export const PERMANENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'config_invalid',
+  'policy_invalid',
+  'input_invalid',
+  'incident_not_found',
+  'transition_refused',
+  'store_corrupt',
+  'k8s_forbidden',
+  'k8s_not_found',
+  'llm_model_missing',
+]);
+
+// BullMQ ids may not contain ":" nor look like integers: a prefixed hash is neither.
+function hashedId(kind: string, ...parts: string[]): string {
+  return `${kind}-${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32)}`;
+}
+
+/** One analysis per (fingerprint, context): the same change enqueued twice runs once. */
+export function analyzeJobId(fingerprint: string, contextKey: string): string {
+  return hashedId('analyze', fingerprint, contextKey);
+}
+
+/** One answer per thread message, however often Slack retries the event. */
+export function threadJobId(channel: string, messageTs: string): string {
+  return hashedId('thread', channel, messageTs);
+}
+
+export function scanSchedulerId(namespace: string): string {
+  return `scan-${namespace}`;
+}
+
+export interface QueuesOptions {
+  /** A client from connectRedis(url, 'queue'); shared by the three queues, closed by the caller. */
+  connection: Redis;
+  /** BullMQ key prefix (e.g. "sre:bull"); tests use a unique one. */
+  prefix: string;
+}
+
+export interface ScanSchedule {
+  namespace: string;
+  everyMs: number;
+}
+
+export interface Queues extends JobQueue {
+  readonly scan: Queue<ScanJob>;
+  readonly analyze: Queue<AnalyzeJob>;
+  readonly thread: Queue<ThreadJob>;
+  /** Creates or updates the periodic scan of a namespace (idempotent). */
+  upsertScanSchedule(namespace: string, everyMs: number): Promise<void>;
+  removeScanSchedule(namespace: string): Promise<boolean>;
+  listScanSchedules(): Promise<ScanSchedule[]>;
+  /** Makes the schedules exactly `namespaces` every `everyMs`, removing schedules of other namespaces. */
+  syncScanSchedules(namespaces: readonly string[], everyMs: number): Promise<void>;
+  /** Job counts per queue and state, for the queue_depth metric. */
+  depths(): Promise<Array<{ queue: string; state: string; count: number }>>;
+  close(): Promise<void>;
+}
+
+export function createQueues(opts: QueuesOptions): Queues {
+  const base = { connection: opts.connection, prefix: opts.prefix };
+  const scan = new Queue<ScanJob>(QUEUE_NAMES.scan, { ...base, defaultJobOptions: JOB_DEFAULTS.scan });
+  const analyze = new Queue<AnalyzeJob>(QUEUE_NAMES.analyze, { ...base, defaultJobOptions: JOB_DEFAULTS.analyze });
+  const thread = new Queue<ThreadJob>(QUEUE_NAMES.thread, { ...base, defaultJobOptions: JOB_DEFAULTS.thread });
+  const all = [scan, analyze, thread] as const;
+
+  const schedulePrefix = scanSchedulerId('');
+
+  async function listScanSchedules(): Promise<ScanSchedule[]> {
+    const schedulers = await scan.getJobSchedulers(0, -1, true);
+    return schedulers
+      .filter((s) => s.key.startsWith(schedulePrefix) && typeof s.every === 'number')
+      .map((s) => ({ namespace: s.key.slice(schedulePrefix.length), everyMs: Number(s.every) }));
+  }
+
+  async function upsertScanSchedule(namespace: string, everyMs: number): Promise<void> {
+    const data = ScanJobSchema.parse({ namespace, trigger: 'schedule' });
+    await scan.upsertJobScheduler(
+      scanSchedulerId(namespace),
+      { every: everyMs },
+      // Scheduled scans are not retried: the next tick is the retry.
+      { name: QUEUE_NAMES.scan, data, opts: { attempts: 1, removeOnComplete: JOB_DEFAULTS.scan.removeOnComplete, removeOnFail: { count: 100 } } },
+    );
+  }
+
+  return {
+    scan,
+    analyze,
+    thread,
+
+    async enqueueScan(job) {
+      const data = ScanJobSchema.parse(job);
+      const added = await scan.add(QUEUE_NAMES.scan, data);
+      return { jobId: String(added.id) };
+    },
+
+    async enqueueAnalyze(job) {
+      const data = AnalyzeJobSchema.parse(job);
+      const jobId = analyzeJobId(data.fingerprint, data.contextKey);
+      await analyze.add(QUEUE_NAMES.analyze, data, { jobId });
+      return { jobId };
+    },
+
+    async enqueueThread(job) {
+      const data = ThreadJobSchema.parse(job);
+      const jobId = threadJobId(data.channel, data.messageTs);
+      await thread.add(QUEUE_NAMES.thread, data, { jobId });
+      return { jobId };
+    },
+
+    upsertScanSchedule,
+
+    removeScanSchedule(namespace) {
+      return scan.removeJobScheduler(scanSchedulerId(namespace));
+    },
+
+    listScanSchedules,
+
+    async syncScanSchedules(namespaces, everyMs) {
+      const wanted = new Set(namespaces);
+      for (const s of await listScanSchedules()) {
+        if (!wanted.has(s.namespace)) await scan.removeJobScheduler(scanSchedulerId(s.namespace));
+      }
+      for (const ns of wanted) await upsertScanSchedule(ns, everyMs);
+    },
+
+    async depths() {
+      const states = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
+      const rows: Array<{ queue: string; state: string; count: number }> = [];
+      for (const q of all) {
+        const counts = await q.getJobCounts(...states);
+        for (const state of states) rows.push({ queue: q.name, state, count: counts[state] ?? 0 });
+      }
+      return rows;
+    },
+
+    async close() {
+      await Promise.all(all.map((q) => q.close()));
+    },
+  };
+}
+
+/** What a handler sees of a job. */
+export interface JobContext<T> {
+  id: string;
+  name: string;
+  data: T;
+  /** 1 on the first run. */
+  attempt: number;
+  maxAttempts: number;
+  /** Aborted when the worker is closing; long handlers should stop early. */
+  signal?: AbortSignal;
+}
+
+export type JobHandler<T> = (job: JobContext<T>) => Promise<unknown>;
+
+export interface WorkerOptions {
+  /** A client from connectRedis(url, 'worker') (maxRetriesPerRequest: null); BullMQ duplicates it. */
+  connection: Redis;
+  prefix: string;
+  /** Jobs run at once by this worker; keep the LLM queue small on a laptop. */
+  concurrency: number;
+  logger: Logger;
+  permanentCodes?: ReadonlySet<ErrorCode>;
+}
+
+export interface RunningWorker {
+  readonly queue: QueueName;
+  close(): Promise<void>;
+}
+
+export function startWorker<N extends QueueName>(queue: N, handler: JobHandler<JobData[N]>, opts: WorkerOptions): RunningWorker {
+  const schema = SCHEMAS[queue];
+  const permanent = opts.permanentCodes ?? PERMANENT_ERROR_CODES;
+  const logger = opts.logger.child({ queue });
+
+  const processor = async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
+    const parsed = schema.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(`job ${job.id} has invalid data: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+    const context: JobContext<JobData[N]> = {
+      id: String(job.id),
+      name: job.name,
+      data: parsed.data,
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
+      ...(signal ? { signal } : {}),
+    };
+    try {
+      return await handler(context);
+    } catch (err) {
+      if (isAppError(err) && permanent.has(err.code)) {
+        throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      }
+      throw err;
+    }
+  };
+
+  const worker = new Worker(queue, processor, {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: Math.max(1, Math.floor(opts.concurrency)),
+  });
+  worker.on('failed', (job, err) => {
+    logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+  });
+  worker.on('error', (err) => {
+    logger.error({ err: err.message }, 'worker error');
+  });
+  return { queue, close: () => worker.close() };
+}
+
+/**
+ * Shutdown order for SIGTERM: stop workers (they finish their current jobs), then queues, then
+ * the Redis clients. Every close is attempted even if an earlier one fails.
+ */
+export async function closeAll(parts: {
+  workers?: readonly RunningWorker[];
+  queues?: Queues;
+  connections?: readonly Redis[];
+}): Promise<void> {
+  const errors: unknown[] = [];
+  const settle = async (ps: Array<Promise<unknown>>) => {
+    for (const r of await Promise.allSettled(ps)) if (r.status === 'rejected') errors.push(r.reason);
+  };
+  await settle((parts.workers ?? []).map((w) => w.close()));
+  if (parts.queues) await settle([parts.queues.close()]);
+  await settle((parts.connections ?? []).map((c) => c.quit().catch(() => c.disconnect())));
+  if (errors.length > 0) throw new AggregateError(errors, 'some queues or connections did not close cleanly');
+}

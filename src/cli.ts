@@ -1,0 +1,77 @@
+// kube-ai-sre scan | audit verify | audit export | help. Wiring only; commands live in src/cli/.
+import { readFile } from 'node:fs/promises';
+import { loadConfig } from './config/env.ts';
+import { policyDir } from './config/paths.ts';
+import { loadPolicies } from './config/policy-files.ts';
+import { isAppError } from './core/errors.ts';
+import { createLogger } from './logging.ts';
+import { systemClock } from './ports.ts';
+import { sha256Hex } from './adapters/hash.ts';
+import { createDumpReader } from './adapters/kubernetes/dump-reader.ts';
+import { EXIT, exitCodeFor } from './cli/exit-codes.ts';
+import { runScanCommand, SCAN_USAGE } from './cli/scan-command.ts';
+import { runAuditCommand, AUDIT_USAGE } from './cli/audit-command.ts';
+
+const USAGE = `kube-ai-sre — memory incidents in Kubernetes, explained and policy-gated
+
+${SCAN_USAGE}
+${AUDIT_USAGE}
+       kube-ai-sre help
+
+Exit codes: 0 no incidents, 1 incidents found, 2 usage, 3 namespace not found, 4 forbidden (RBAC),
+5 API server unreachable, 6 input file invalid, 7 Ollama unavailable (reports are rule-based),
+8 configuration or policy invalid, 9 audit chain broken, 10 Redis unavailable.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const out = (t: string) => process.stdout.write(`${t}\n`);
+  const err = (t: string) => process.stderr.write(`${t}\n`);
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    out(USAGE);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    err(isAppError(e) ? e.message : String(e));
+    return EXIT.configInvalid;
+  }
+  // CLI logs go to stderr so --json output on stdout stays clean.
+  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', process.stderr);
+
+  switch (command) {
+    case 'scan': {
+      const { createClusterReader } = await import('./adapters/kubernetes/cluster-reader.ts');
+      const { loadKubeConfig } = await import('./adapters/kubernetes/kube-config.ts');
+      const { createOllamaClient } = await import('./adapters/ollama/llm-client.ts');
+      return runScanCommand(rest, {
+        stdout: out,
+        stderr: err,
+        readFile: (p) => readFile(p, 'utf8'),
+        liveCluster: (kubeconfig) => createClusterReader(loadKubeConfig(kubeconfig ?? config.KUBECONFIG)),
+        dumpCluster: createDumpReader,
+        llm: () => createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger }),
+        llmHost: config.OLLAMA_HOST,
+        policies: () => loadPolicies(policyDir(config.POLICY_DIR)),
+        logger,
+        clock: systemClock,
+        hash: sha256Hex,
+        logLimits: { tailLines: config.LOG_TAIL_LINES, limitBytes: config.LOG_LIMIT_BYTES },
+      });
+    }
+    case 'audit':
+      return runAuditCommand(rest, { stdout: out, stderr: err, redisUrl: config.REDIS_URL, keyPrefix: config.KEY_PREFIX });
+    default:
+      err(`unknown command "${command}"\n\n${USAGE}`);
+      return EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    process.stderr.write(`error: ${(e as Error)?.message ?? String(e)}\n`);
+    process.exitCode = isAppError(e) ? exitCodeFor(e.code) : EXIT.internal;
+  },
+);

@@ -1,0 +1,150 @@
+// `kube-ai-sre scan <namespace> | --from-file dump.json [--json] [--no-llm]`: a one-shot scan
+// that needs neither Slack nor Redis. One clear line and a specific exit code per failure.
+import { parseArgs } from 'node:util';
+import { AppError, isAppError } from '../core/errors.ts';
+import type { IncidentReport } from '../core/model.ts';
+import type { PolicySet } from '../core/policy/schema.ts';
+import { renderReportText } from '../core/render/report-text.ts';
+import type { ClusterReader, Clock, LlmClient, Logger } from '../ports.ts';
+import { analyzeIncident } from '../usecases/analyze-incident.ts';
+import { detectNamespace } from '../usecases/detect-namespace.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
+
+export interface ScanCommandDeps {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readFile: (path: string) => Promise<string>;
+  /** Connects to the live cluster (kubeconfig or in-cluster). */
+  liveCluster: (kubeconfig: string | undefined) => ClusterReader;
+  /** Builds a ClusterReader over a parsed dump. */
+  dumpCluster: (json: unknown) => ClusterReader & { namespaces(): string[] };
+  llm: () => LlmClient;
+  llmHost: string;
+  policies: () => Promise<PolicySet>;
+  logger: Logger;
+  clock: Clock;
+  hash: (text: string) => string;
+  logLimits: { tailLines: number; limitBytes: number };
+}
+
+export const SCAN_USAGE = `usage: kube-ai-sre scan <namespace> [--json] [--no-llm] [--kubeconfig <path>]
+       kube-ai-sre scan --from-file <dump.json> [<namespace>] [--json] [--no-llm]`;
+
+const LLM_DOWN = new Set(['llm_unreachable', 'llm_model_missing', 'llm_timeout', 'llm_http_error']);
+
+export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'no-llm': { type: 'boolean', default: false },
+        'from-file': { type: 'string' },
+        kubeconfig: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    deps.stderr(`${(err as Error).message}\n${SCAN_USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = args;
+  const fromFile = values['from-file'];
+  if (positionals.length > 1 || (!fromFile && positionals.length !== 1)) {
+    deps.stderr(SCAN_USAGE);
+    return EXIT.usage;
+  }
+
+  try {
+    const policies = await deps.policies();
+    let cluster: ClusterReader;
+    let namespaces: string[];
+    if (fromFile) {
+      const dump = deps.dumpCluster(await readJson(deps, fromFile));
+      cluster = dump;
+      namespaces = positionals[0] ? [positionals[0]] : dump.namespaces();
+    } else {
+      cluster = deps.liveCluster(values.kubeconfig);
+      namespaces = [positionals[0] as string];
+    }
+    const llm = values['no-llm'] ? undefined : deps.llm();
+    const analyzeDeps = { cluster, llm, policies, logger: deps.logger, clock: deps.clock, hash: deps.hash, logLimits: deps.logLimits };
+
+    const reports: IncidentReport[] = [];
+    let podsChecked = 0;
+    for (const ns of namespaces) {
+      const result = await detectNamespace(cluster, ns);
+      podsChecked += result.podsChecked;
+      if (result.found.length === 0) continue;
+      const events = await cluster.listEvents(ns).catch(() => []);
+      for (const found of result.found) reports.push(await analyzeIncident(analyzeDeps, found, { events }));
+    }
+
+    if (values.json) {
+      deps.stdout(JSON.stringify({ namespaces, podsChecked, incidents: reports.map(toJson) }, null, 2));
+    } else if (reports.length === 0) {
+      deps.stdout(`no memory incidents in ${namespaces.join(', ') || '(no namespaces)'} (${podsChecked} pods checked)`);
+    } else {
+      deps.stdout(reports.map(renderReportText).join('\n\n'));
+    }
+
+    const llmDown = reports.find((r) => r.diagnosis.fallbackReason && LLM_DOWN.has(r.diagnosis.fallbackReason));
+    if (llmDown) {
+      deps.stderr(`ollama unavailable at ${deps.llmHost} (${llmDown.diagnosis.fallbackReason}): reports are rule-based`);
+      return EXIT.llmUnavailable;
+    }
+    return reports.length > 0 ? EXIT.incidentsFound : EXIT.ok;
+  } catch (err) {
+    if (isAppError(err)) {
+      deps.stderr(`error: ${err.message.split('\n').join('\n  ')}`);
+      return exitCodeFor(err.code);
+    }
+    deps.stderr(`error: ${(err as Error)?.message ?? String(err)}`);
+    return EXIT.internal;
+  }
+}
+
+async function readJson(deps: ScanCommandDeps, path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await deps.readFile(path);
+  } catch (err) {
+    throw new AppError('input_invalid', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError('input_invalid', `${path} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+/** The stable machine-readable shape of `--json`. */
+function toJson(r: IncidentReport) {
+  const d = r.detection;
+  return {
+    namespace: d.namespace,
+    pod: d.pod,
+    container: d.container,
+    containerType: d.containerType,
+    kind: d.kind,
+    fingerprint: r.fingerprint,
+    workload: r.workload,
+    node: d.nodeName ?? null,
+    reason: d.reason,
+    restartCount: d.restartCount,
+    memoryLimit: d.memoryLimit ?? null,
+    memoryRequest: d.memoryRequest ?? null,
+    lastTerminatedAt: d.lastTerminatedAt ?? null,
+    rootCauses: r.diagnosis.rootCauses,
+    explanation: r.diagnosis.explanation,
+    confidence: r.diagnosis.confidence,
+    diagnosisSource: r.diagnosis.source,
+    model: r.diagnosis.model ?? null,
+    fallbackReason: r.diagnosis.fallbackReason ?? null,
+    evidence: r.diagnosis.evidence,
+    recommendation: r.recommendation,
+    llmSuggestedLimit: r.diagnosis.suggestedLimit ?? null,
+    policy: r.verdict,
+  };
+}

@@ -1,0 +1,68 @@
+// One zod schema over the environment, validated once at start. Every problem is reported at
+// once, each naming its variable, so a misconfigured deployment fails fast with one message.
+import { z } from 'zod';
+import { AppError } from '../core/errors.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const url = z.url({ protocol: /^(https?|redis|rediss)$/ });
+
+export const EnvSchema = z
+  .object({
+    // Slack: a bot token makes the Slack app run; without one only the CLI works.
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+    SLACK_CHANNEL_ID: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel ID such as C0123456789').optional(),
+    SLACK_API_URL: url.optional(),
+    PORT: intIn(0, 65535).default(3000),
+    HEALTH_PORT: intIn(0, 65535).default(8080),
+
+    REDIS_URL: url.default('redis://127.0.0.1:6379'),
+    KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('sre:'),
+
+    KUBECONFIG: z.string().optional(),
+    SCAN_NAMESPACES: list.default([]),
+    SCAN_INTERVAL_SECONDS: intIn(5, 86_400).default(60),
+    WATCH_ENABLED: bool.default(true),
+    LOG_TAIL_LINES: intIn(1, 5000).default(200),
+    LOG_LIMIT_BYTES: intIn(1024, 10 * 1024 * 1024).default(256 * 1024),
+
+    OLLAMA_HOST: url.default('http://127.0.0.1:11434'),
+    OLLAMA_MODEL: z.string().min(1).default('mistral'),
+    OLLAMA_EMBED_MODEL: z.string().min(1).default('nomic-embed-text'),
+    OLLAMA_TIMEOUT_MS: intIn(1000, 600_000).default(120_000),
+    LLM_ENABLED: bool.default(true),
+    LLM_CONCURRENCY: intIn(1, 16).default(1),
+
+    /** Folder of policies/*.yaml; defaults to the policies shipped with the agent. */
+    POLICY_DIR: z.string().min(1).optional(),
+    RESOLVE_QUIET_MINUTES: intIn(1, 10_080).default(30),
+    INCIDENT_RETENTION_DAYS: intIn(1, 3650).default(30),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_CHANNEL_ID) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_CHANNEL_ID'], message: 'required when SLACK_BOT_TOKEN is set (where incidents are posted)' });
+    }
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)' });
+    }
+  });
+
+export type Config = z.infer<typeof EnvSchema>;
+
+/** Validates the environment; throws one AppError('config_invalid') listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset" (compose and ConfigMaps often write KEY=).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new AppError('config_invalid', `invalid configuration:\n  ${problems.join('\n  ')}`, { problems });
+}

@@ -1,0 +1,8 @@
+import { fileURLToPath } from 'node:url';
+
+/** The policies shipped with the agent, used when POLICY_DIR is not set. */
+export const BUILTIN_POLICY_DIR = fileURLToPath(new URL('../../policies', import.meta.url));
+
+export function policyDir(configured: string | undefined): string {
+  return configured ?? BUILTIN_POLICY_DIR;
+}

@@ -1,0 +1,35 @@
+// Payloads of the background jobs (scan a namespace, analyze an incident, answer a thread
+// question). Validated when a worker picks a job up, so a malformed job fails once, not forever.
+import { z } from 'zod';
+
+export const ScanTriggerSchema = z.enum(['schedule', 'slash', 'watch']);
+export type ScanTrigger = z.infer<typeof ScanTriggerSchema>;
+
+export const ScanJobSchema = z.object({
+  namespace: z.string().min(1).max(253),
+  trigger: ScanTriggerSchema,
+  /** Slack user id of whoever typed `/sre scan`. */
+  requestedBy: z.string().optional(),
+  /** Slack response_url for a delayed reply to the slash command. */
+  responseUrl: z.string().optional(),
+});
+export type ScanJob = z.infer<typeof ScanJobSchema>;
+
+export const AnalyzeJobSchema = z.object({
+  incidentId: z.string().min(1),
+  fingerprint: z.string().min(1),
+  /** The context hash the analysis is for: one analysis per incident change. */
+  contextKey: z.string().min(1),
+});
+export type AnalyzeJob = z.infer<typeof AnalyzeJobSchema>;
+
+export const ThreadJobSchema = z.object({
+  incidentId: z.string().min(1),
+  channel: z.string().min(1),
+  threadTs: z.string().min(1),
+  /** ts of the question itself; Slack retries carry the same one. */
+  messageTs: z.string().min(1),
+  userId: z.string().min(1),
+  text: z.string(),
+});
+export type ThreadJob = z.infer<typeof ThreadJobSchema>;

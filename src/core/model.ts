@@ -1,0 +1,201 @@
+// The core's own view of the cluster and of incidents. Adapters convert SDK objects into these;
+// nothing here depends on an SDK. Timestamps are ISO-8601 strings.
+import { z } from 'zod';
+
+export const ContainerTypeSchema = z.enum(['app', 'init', 'sidecar', 'ephemeral']);
+export type ContainerType = z.infer<typeof ContainerTypeSchema>;
+
+export const TerminationSchema = z.object({
+  reason: z.string().optional(),
+  exitCode: z.number().int().optional(),
+  signal: z.number().int().optional(),
+  message: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+export type Termination = z.infer<typeof TerminationSchema>;
+
+export const ContainerStateSchema = z.object({
+  kind: z.enum(['running', 'waiting', 'terminated', 'unknown']),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  exitCode: z.number().int().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+export type ContainerState = z.infer<typeof ContainerStateSchema>;
+
+/** Spec and status of one container, merged. Memory quantities are kept as written (e.g. "64Mi"). */
+export const ContainerSnapshotSchema = z.object({
+  name: z.string(),
+  type: ContainerTypeSchema,
+  image: z.string().optional(),
+  memoryRequest: z.string().optional(),
+  memoryLimit: z.string().optional(),
+  ready: z.boolean(),
+  restartCount: z.number().int().nonnegative(),
+  state: ContainerStateSchema,
+  lastTermination: TerminationSchema.optional(),
+});
+export type ContainerSnapshot = z.infer<typeof ContainerSnapshotSchema>;
+
+export const OwnerRefSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  uid: z.string().optional(),
+  /** ownerReferences[].controller: the managing owner among several. */
+  controller: z.boolean().optional(),
+});
+export type OwnerRef = z.infer<typeof OwnerRefSchema>;
+
+export const PodSnapshotSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  uid: z.string().optional(),
+  phase: z.string().optional(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  nodeName: z.string().optional(),
+  qosClass: z.string().optional(),
+  labels: z.record(z.string(), z.string()),
+  ownerReferences: z.array(OwnerRefSchema),
+  creationTimestamp: z.string().optional(),
+  startTime: z.string().optional(),
+  containers: z.array(ContainerSnapshotSchema),
+});
+export type PodSnapshot = z.infer<typeof PodSnapshotSchema>;
+
+export const EventSnapshotSchema = z.object({
+  namespace: z.string(),
+  involvedKind: z.string().optional(),
+  involvedName: z.string().optional(),
+  involvedFieldPath: z.string().optional(),
+  type: z.string().optional(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  count: z.number().int().optional(),
+  firstTimestamp: z.string().optional(),
+  lastTimestamp: z.string().optional(),
+  source: z.string().optional(),
+});
+export type EventSnapshot = z.infer<typeof EventSnapshotSchema>;
+
+export const NodeConditionSchema = z.object({
+  type: z.string(),
+  status: z.string(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
+export const NodeSnapshotSchema = z.object({
+  name: z.string(),
+  conditions: z.array(NodeConditionSchema),
+  allocatableMemory: z.string().optional(),
+  capacityMemory: z.string().optional(),
+});
+export type NodeSnapshot = z.infer<typeof NodeSnapshotSchema>;
+
+/** The workload a pod belongs to (Deployment, StatefulSet, Job...), or the pod itself when unowned. */
+export const WorkloadRefSchema = z.object({ kind: z.string(), name: z.string() });
+export type WorkloadRef = z.infer<typeof WorkloadRefSchema>;
+
+export const IncidentKindSchema = z.enum(['OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast']);
+export type IncidentKind = z.infer<typeof IncidentKindSchema>;
+
+/** What a detection rule found: one container (or pod, for evictions) with a memory incident. */
+export const DetectionSchema = z.object({
+  kind: IncidentKindSchema,
+  namespace: z.string(),
+  pod: z.string(),
+  container: z.string(),
+  containerType: ContainerTypeSchema,
+  /** Owner as seen on the pod (ReplicaSet, Job...), resolved to the workload later. */
+  owner: OwnerRefSchema.optional(),
+  nodeName: z.string().optional(),
+  reason: z.string(),
+  exitCode: z.number().int().optional(),
+  restartCount: z.number().int().nonnegative(),
+  memoryRequest: z.string().optional(),
+  memoryLimit: z.string().optional(),
+  lastTerminatedAt: z.string().optional(),
+  /** Short human facts the rule rests on, e.g. "lastState.terminated.reason=OOMKilled exitCode=137". */
+  facts: z.array(z.string()),
+});
+export type Detection = z.infer<typeof DetectionSchema>;
+
+export const RecommendationSchema = z.object({
+  /** Recommended memory limit as a Kubernetes quantity, e.g. "256Mi". */
+  limit: z.string(),
+  limitBytes: z.number(),
+  /** Recommended request (same as limit for OOM bumps unless the request was lower). */
+  request: z.string().optional(),
+  rule: z.enum(['vpa-oom-bump', 'peak-headroom', 'none']),
+  basis: z.string(),
+});
+export type Recommendation = z.infer<typeof RecommendationSchema>;
+
+export const DiagnosisSchema = z.object({
+  source: z.enum(['llm', 'rule-based']),
+  /** LLM model name when source is "llm". */
+  model: z.string().optional(),
+  promptVersion: z.string(),
+  rootCauses: z.array(z.string()),
+  explanation: z.string(),
+  /** 0..1 */
+  confidence: z.number().min(0).max(1),
+  /** Lines of the context the diagnosis rests on (log lines, events, status facts). */
+  evidence: z.array(z.string()),
+  /** The LLM's own suggestion, shown beside the deterministic one; never trusted as-is. */
+  suggestedLimit: z.string().optional(),
+  /** Why the LLM was not used or its answer was discarded (stable error code). */
+  fallbackReason: z.string().optional(),
+  latencyMs: z.number().optional(),
+});
+export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+
+export const VerdictSchema = z.object({
+  allowed: z.boolean(),
+  policyName: z.string(),
+  /** Every rule that was checked, in order, with its outcome, e.g. "limit 256Mi within max 4Gi". */
+  reasons: z.array(z.string()),
+  /** The recommendation after policy clamping; what a human would apply. */
+  recommendedLimit: z.string().optional(),
+  clamped: z.boolean(),
+  approvers: z.array(z.string()),
+  autoRemediation: z.literal(false),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const IncidentStatusSchema = z.enum(['open', 'approved', 'rejected', 'resolved']);
+export type IncidentStatus = z.infer<typeof IncidentStatusSchema>;
+
+export const DecisionSchema = z.object({
+  action: z.enum(['approve', 'reject']),
+  userId: z.string(),
+  userName: z.string().optional(),
+  at: z.string(),
+  reason: z.string().optional(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+/** One incident report: what the scan posts, the CLI prints and the store keeps. */
+export const IncidentReportSchema = z.object({
+  id: z.string(),
+  fingerprint: z.string(),
+  detection: DetectionSchema,
+  workload: WorkloadRefSchema,
+  node: NodeSnapshotSchema.optional(),
+  recommendation: RecommendationSchema,
+  diagnosis: DiagnosisSchema,
+  verdict: VerdictSchema,
+  /** Hash of the context the diagnosis was made from; a new LLM call only when it changes. */
+  contextHash: z.string(),
+  status: IncidentStatusSchema,
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  occurrences: z.number().int().positive(),
+  decision: DecisionSchema.optional(),
+  resolvedAt: z.string().optional(),
+  previousIncidentIds: z.array(z.string()),
+  slack: z.object({ channel: z.string(), ts: z.string() }).optional(),
+});
+export type IncidentReport = z.infer<typeof IncidentReportSchema>;

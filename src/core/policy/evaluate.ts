@@ -1,0 +1,207 @@
+// The policy gate: a verdict with a reason for every check. It works only from the deterministic
+// recommendation; the model's own suggestion and confidence are reported beside it and can never
+// loosen or tighten what may be approved (decisions documented in policies/README.md).
+import type { Detection, Diagnosis, Recommendation, Verdict } from '../model.ts';
+import { describeBytes, formatBytes, toBytes } from '../quantity.ts';
+import type { Policy, PolicySet } from './schema.ts';
+
+export interface EffectivePolicy {
+  namespace: string;
+  /** The most specific policy covering the namespace, if any. */
+  policy: Policy | undefined;
+  /** The `spec.namespaces` entry that matched. */
+  matchedPattern: string | undefined;
+  /** True when any policy lists the namespace as protected. */
+  protected: boolean;
+  /** Names of the policies that protect it. */
+  protectedBy: string[];
+  /** Human lines for `/sre policy <ns>`. */
+  lines: string[];
+}
+
+export function effectivePolicy(policies: PolicySet, namespace: string): EffectivePolicy {
+  const match = bestMatch(policies, namespace);
+  const protectedBy = policies.filter((p) => p.spec.protectedNamespaces.includes(namespace)).map((p) => p.metadata.name);
+  const lines: string[] = [];
+  if (match === undefined) {
+    lines.push(`no policy covers namespace ${namespace}: incidents there cannot be approved`);
+  } else {
+    const s = match.policy.spec;
+    lines.push(`policy ${match.policy.metadata.name} applies (matched ${JSON.stringify(match.pattern)})`);
+    lines.push(`max memory limit ${s.maxMemoryLimit}, max increase ×${s.maxIncreaseFactor}`);
+    lines.push(`min confidence ${s.minConfidence}`);
+    lines.push(s.approvers.length > 0 ? `approvers: ${s.approvers.join(', ')}` : 'approvers: none listed, nobody can approve');
+  }
+  if (protectedBy.length > 0) lines.push(`namespace ${namespace} is protected (by ${protectedBy.join(', ')}): never approvable`);
+  lines.push('auto-remediation: off, a human applies every change');
+  return {
+    namespace,
+    policy: match?.policy,
+    matchedPattern: match?.pattern,
+    protected: protectedBy.length > 0,
+    protectedBy,
+    lines,
+  };
+}
+
+export interface PolicyInput {
+  detection: Detection;
+  recommendation: Recommendation;
+  diagnosis: Diagnosis;
+}
+
+export function evaluatePolicy(policies: PolicySet, input: PolicyInput): Verdict {
+  const { detection, recommendation, diagnosis } = input;
+  const eff = effectivePolicy(policies, detection.namespace);
+  const reasons: string[] = [];
+  let allowed = true;
+  const deny = (reason: string): void => {
+    allowed = false;
+    reasons.push(reason);
+  };
+
+  if (eff.policy === undefined) {
+    deny(`no policy covers namespace ${detection.namespace}: denied`);
+    return { allowed, policyName: 'none', reasons, clamped: false, approvers: [], autoRemediation: false };
+  }
+  const policy = eff.policy;
+  const spec = policy.spec;
+  reasons.push(`policy ${policy.metadata.name} applies to namespace ${detection.namespace} (matched ${JSON.stringify(eff.matchedPattern)})`);
+
+  if (eff.protected) deny(`namespace ${detection.namespace} is protected (by ${eff.protectedBy.join(', ')}): denied`);
+  else reasons.push(`namespace ${detection.namespace} is not protected`);
+
+  const limit = clampLimit(spec, detection, recommendation, reasons);
+  if (limit.denial !== undefined) deny(limit.denial);
+
+  reasons.push(...suggestionReasons(diagnosis, recommendation, spec.maxMemoryLimit));
+  reasons.push(confidenceReason(diagnosis, spec.minConfidence));
+  reasons.push(spec.approvers.length > 0 ? `approvers: ${spec.approvers.join(', ')}` : 'no approvers listed: nobody can approve');
+  reasons.push('auto-remediation off: approving records a decision, a human applies the change');
+
+  return {
+    allowed,
+    policyName: policy.metadata.name,
+    reasons,
+    ...(limit.value !== undefined ? { recommendedLimit: limit.value } : {}),
+    clamped: limit.clamped,
+    approvers: [...spec.approvers],
+    autoRemediation: false,
+  };
+}
+
+interface LimitOutcome {
+  value: string | undefined;
+  clamped: boolean;
+  denial?: string;
+}
+
+// Applies the max limit and the max increase factor. Both only ever lower the recommendation.
+function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, reasons: string[]): LimitOutcome {
+  const recBytes = rec.rule === 'none' ? undefined : toBytes(rec.limit);
+  if (recBytes === undefined || recBytes <= 0) {
+    return { value: undefined, clamped: false, denial: `no recommended limit (${rec.basis}): nothing to approve` };
+  }
+  let value = rec.limit;
+  let bytes = recBytes;
+  let clamped = false;
+
+  const maxBytes = toBytes(spec.maxMemoryLimit) ?? 0;
+  if (bytes > maxBytes) {
+    reasons.push(`recommended ${rec.limit} is above max ${spec.maxMemoryLimit}: clamped to ${spec.maxMemoryLimit}`);
+    value = spec.maxMemoryLimit;
+    bytes = maxBytes;
+    clamped = true;
+  } else {
+    reasons.push(`recommended ${rec.limit} is within max ${spec.maxMemoryLimit}`);
+  }
+
+  const current = d.memoryLimit === undefined ? undefined : toBytes(d.memoryLimit);
+  if (current === undefined || current <= 0) {
+    reasons.push('no current memory limit: increase factor not checked');
+    return { value, clamped };
+  }
+  const factor = bytes / current;
+  const ceiling = current * spec.maxIncreaseFactor;
+  if (bytes > ceiling) {
+    const capped = formatBytes(ceiling, 'down');
+    const cappedBytes = toBytes(capped) ?? 0;
+    reasons.push(
+      `increase ×${fmt(factor)} (${d.memoryLimit} → ${value}) is above max ×${spec.maxIncreaseFactor}: clamped to ${capped}`,
+    );
+    value = capped;
+    bytes = cappedBytes;
+    clamped = true;
+  } else {
+    reasons.push(`increase ×${fmt(factor)} (${d.memoryLimit} → ${value}) is within max ×${spec.maxIncreaseFactor}`);
+  }
+
+  if (clamped && bytes <= current) {
+    return {
+      value,
+      clamped,
+      denial: `policy leaves no room above the current limit ${d.memoryLimit} (${describeBytes(current)}): denied`,
+    };
+  }
+  return { value, clamped };
+}
+
+function suggestionReasons(diagnosis: Diagnosis, rec: Recommendation, max: string): string[] {
+  const s = diagnosis.suggestedLimit;
+  if (s === undefined) return [];
+  const bytes = toBytes(s);
+  if (bytes === undefined) return [`model suggestion ${JSON.stringify(s)} is not a memory quantity: ignored`];
+  const maxBytes = toBytes(max) ?? 0;
+  const over = bytes > maxBytes ? `, above max ${max}` : '';
+  const deterministic = rec.rule === 'none' ? 'no deterministic recommendation' : `deterministic ${rec.limit}`;
+  return [`model suggested ${s} (${deterministic}${over}): shown only, never applied`];
+}
+
+function confidenceReason(diagnosis: Diagnosis, min: number): string {
+  const who = diagnosis.source === 'llm' ? 'model' : 'rule-based';
+  const c = fmt(diagnosis.confidence);
+  if (diagnosis.confidence < min) {
+    return `${who} confidence ${c} is below ${fmt(min)}: read the evidence carefully before deciding`;
+  }
+  return `${who} confidence ${c} meets minimum ${fmt(min)}`;
+}
+
+function fmt(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
+
+interface Match {
+  policy: Policy;
+  pattern: string;
+  score: [number, number];
+}
+
+// Most specific wins: an exact name beats any pattern; among patterns, more literal characters
+// win ("prod-*" beats "*"); remaining ties go to the alphabetically first policy name.
+function bestMatch(policies: PolicySet, namespace: string): Match | undefined {
+  let best: Match | undefined;
+  for (const policy of policies) {
+    for (const pattern of policy.spec.namespaces) {
+      if (!globMatch(pattern, namespace)) continue;
+      const score: [number, number] = pattern.includes('*') ? [0, pattern.replaceAll('*', '').length] : [1, pattern.length];
+      if (best === undefined || better(score, policy, best)) best = { policy, pattern, score };
+    }
+  }
+  return best;
+}
+
+function better(score: [number, number], policy: Policy, than: Match): boolean {
+  if (score[0] !== than.score[0]) return score[0] > than.score[0];
+  if (score[1] !== than.score[1]) return score[1] > than.score[1];
+  return policy.metadata.name < than.policy.metadata.name;
+}
+
+export function globMatch(pattern: string, name: string): boolean {
+  if (!pattern.includes('*')) return pattern === name;
+  const re = new RegExp(`^${pattern.split('*').map(escapeRe).join('.*')}$`);
+  return re.test(name);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,55 @@
+// One MemoryPolicy document (policies/*.yaml). Objects are strict so a misspelt key is an error
+// rather than a silently ignored safety setting.
+import { z } from 'zod';
+import { toBytes } from '../quantity.ts';
+
+const memoryQuantity = z.string().refine((s) => (toBytes(s) ?? 0) > 0, {
+  error: (iss) => `not a memory quantity (${JSON.stringify(iss.input)})`,
+});
+
+// Namespace names, or patterns with "*" wildcards ("*", "prod-*").
+const namespacePattern = z
+  .string()
+  .regex(/^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$/, { error: (iss) => `not a namespace name or pattern (${JSON.stringify(iss.input)})` });
+
+const namespaceName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: (iss) => `not a namespace name (${JSON.stringify(iss.input)})` });
+
+// Slack user IDs (U… for workspace users, W… for Enterprise Grid users).
+const slackUserId = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{2,}$/, { error: (iss) => `not a Slack user ID like U0123ABCD (${JSON.stringify(iss.input)})` });
+
+export const PolicySpecSchema = z.strictObject({
+  /** Namespaces this policy covers; the most specific match wins (exact name > longest pattern > "*"). */
+  namespaces: z.array(namespacePattern).min(1),
+  /** Incidents here are never approvable. Protection is global: any policy's list applies everywhere. */
+  protectedNamespaces: z.array(namespaceName).default([]),
+  /** Ceiling for a recommended memory limit; higher recommendations are clamped to it. */
+  maxMemoryLimit: memoryQuantity,
+  /** Ceiling for recommended / current limit; higher recommendations are clamped to current × factor. */
+  maxIncreaseFactor: z.number().min(1).max(100).default(4),
+  /** Below this LLM confidence the verdict asks for careful reading; it never changes `allowed`. */
+  minConfidence: z.number().min(0).max(1).default(0),
+  /** Slack user IDs allowed to approve or reject. */
+  approvers: z.array(slackUserId).default([]),
+  autoRemediation: z
+    .literal(false, { error: 'must be false: kube-ai-sre never changes the cluster, a human applies approved changes' })
+    .default(false),
+});
+
+export const PolicySchema = z.strictObject({
+  apiVersion: z.literal('kube-ai-sre/v1', { error: 'must be "kube-ai-sre/v1"' }),
+  kind: z.literal('MemoryPolicy', { error: 'must be "MemoryPolicy"' }),
+  metadata: z.strictObject({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a lowercase name like "default" or "prod"' }),
+  }),
+  spec: PolicySpecSchema,
+});
+
+export type Policy = z.infer<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type PolicySpec = Policy['spec'];
+/** All loaded policies; names are unique. */
+export type PolicySet = Policy[];

@@ -1,0 +1,231 @@
+// The one Slack message per incident: what happened, why, how sure, what to change, what the
+// policy says, and the Approve/Reject buttons while it is open. Every untrusted string (names,
+// logs, events, LLM output) is escaped; every limit is met by cutting visibly.
+import type { IncidentKind, IncidentReport, IncidentStatus } from '../model.ts';
+import { toBytes } from '../quantity.ts';
+import { SLACK_LIMITS as L, type ActionsBlock, type Block, type RenderedMessage, type TextObject } from './block-kit.ts';
+import { codeBlock, codeSpan, escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
+import { decisionBlocks } from './decision-blocks.ts';
+import { fitMessage } from './fit-message.ts';
+import { plannedMemory } from './remediation-plan.ts';
+
+export const APPROVE_ACTION_ID = 'incident_approve';
+export const REJECT_ACTION_ID = 'incident_reject';
+export const ACTIONS_BLOCK_ID = 'incident_actions';
+export const SAFETY_LINE = 'Auto-remediation: disabled — a decision is recorded, nothing is changed';
+
+const KIND_LABEL: Record<IncidentKind, string> = {
+  OOMKilled: 'OOMKilled',
+  OOMCrashLoop: 'OOM crash loop',
+  EvictedMemory: 'Evicted for memory',
+  MemoryLeakForecast: 'Memory leak forecast',
+};
+
+const STATUS_EMOJI: Record<IncidentStatus, string> = { open: '🔴', approved: '✅', rejected: '⛔', resolved: '🟢' };
+
+// Names are short in real clusters; these caps keep one absurd value from eating a whole block.
+const NAME_MAX = 120;
+
+const md = (text: string): TextObject => ({ type: 'mrkdwn', text });
+const name = (value: string | undefined): string => (value ? codeSpan(truncate(value, NAME_MAX)) : '_none_');
+
+export interface RenderIncidentOptions {
+  /** Buttons on an open incident; false for copies shown elsewhere (thread, CLI). Default true. */
+  showButtons?: boolean;
+}
+
+function header(r: IncidentReport): Block {
+  const text = `${STATUS_EMOJI[r.status]} ${KIND_LABEL[r.detection.kind]}: ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`;
+  return { type: 'header', block_id: 'incident_header', text: { type: 'plain_text', text: truncate(text, L.headerText), emoji: true } };
+}
+
+function whatHappened(r: IncidentReport): Block[] {
+  const d = r.detection;
+  const pressure = r.node?.conditions.find((c) => c.type === 'MemoryPressure' && c.status === 'True');
+  const when = d.lastTerminatedAt ?? r.lastSeen;
+  const exit = d.exitCode !== undefined ? ` (exit ${d.exitCode})` : '';
+  const fields = [
+    md(`*Pod*\n${name(d.pod)}`),
+    md(`*Namespace*\n${name(d.namespace)}`),
+    md(`*Workload*\n${name(`${r.workload.kind}/${r.workload.name}`)}`),
+    md(`*Container*\n${name(d.container)} (${d.containerType})`),
+    md(`*Node*\n${name(d.nodeName ?? r.node?.name)}${pressure ? ' ⚠️ MemoryPressure' : ''}`),
+    md(`*${d.kind === 'EvictedMemory' ? 'Evictions' : 'OOM kills'} / restarts*\n${r.occurrences} seen · ${d.restartCount} restart${d.restartCount === 1 ? '' : 's'}`),
+    md(`*Memory limit / request*\n${name(d.memoryLimit)} / ${name(d.memoryRequest)}`),
+    md(`*When*\n${slackDate(when)}${r.firstSeen !== when ? `\nfirst seen ${slackDate(r.firstSeen)}` : ''}`),
+  ];
+  const blocks: Block[] = [
+    {
+      type: 'section',
+      block_id: 'incident_what',
+      text: md(`*What happened:* ${escapeMrkdwn(truncate(d.reason, 200))}${exit}`),
+      fields,
+    },
+  ];
+  if (d.facts.length) {
+    const facts = d.facts.slice(0, 8).map((f) => codeSpan(truncate(f, 300)));
+    if (d.facts.length > 8) facts.push(`_… ${d.facts.length - 8} more_`);
+    blocks.push({ type: 'context', block_id: 'incident_facts', elements: [md(facts.join(' · '))] });
+  }
+  return blocks;
+}
+
+function rootCause(r: IncidentReport): Block {
+  const dx = r.diagnosis;
+  const causes = dx.rootCauses.slice(0, 10).map((c) => `• ${escapeMrkdwn(truncate(c.replace(/\s+/g, ' '), 400))}`);
+  if (dx.rootCauses.length > 10) causes.push(`_… ${dx.rootCauses.length - 10} more_`);
+  const head = `*Root cause*\n${causes.join('\n') || '_none given_'}`;
+  const room = L.sectionText - head.length - 1;
+  const explanation = dx.explanation.trim() ? `\n${truncate(escapeMrkdwn(dx.explanation.trim()), room)}` : '';
+  return { type: 'section', block_id: 'incident_cause', text: md(head + explanation) };
+}
+
+function evidence(r: IncidentReport): Block[] {
+  if (!r.diagnosis.evidence.length) return [];
+  const title = '*Evidence*\n';
+  return [{ type: 'section', block_id: 'incident_evidence', text: md(title + codeBlock(r.diagnosis.evidence, L.sectionText - title.length, 300)) }];
+}
+
+export function diagnosisSource(r: IncidentReport): string {
+  const dx = r.diagnosis;
+  if (dx.source === 'llm') return `LLM: ${dx.model ?? 'unknown model'}`;
+  return `rule-based${dx.fallbackReason ? ` (${dx.fallbackReason})` : ''}`;
+}
+
+function confidence(r: IncidentReport): Block {
+  const pct = Math.round(r.diagnosis.confidence * 100);
+  const text = `Confidence: *${pct}%* · Source: ${escapeMrkdwn(truncate(diagnosisSource(r), 200))} · prompt ${escapeMrkdwn(truncate(r.diagnosis.promptVersion, 60))}`;
+  return { type: 'context', block_id: 'incident_confidence', elements: [md(text)] };
+}
+
+function sameQuantity(a: string, b: string): boolean {
+  const x = toBytes(a);
+  const y = toBytes(b);
+  return x !== undefined && y !== undefined ? x === y : a.trim() === b.trim();
+}
+
+function recommendation(r: IncidentReport): Block {
+  const rec = r.recommendation;
+  const planned = plannedMemory(r);
+  const lines = [
+    `*Recommendation* (deterministic, ${escapeMrkdwn(rec.rule)}): limit ${codeSpan(rec.limit)}${rec.request ? `, request ${codeSpan(rec.request)}` : ''}`,
+    `_${escapeMrkdwn(truncate(rec.basis, 800))}_`,
+  ];
+  const llm = r.diagnosis.suggestedLimit;
+  if (llm && sameQuantity(llm, rec.limit)) lines.push(`LLM suggestion: ${codeSpan(truncate(llm, 40))} (agrees)`);
+  else if (llm) {
+    lines.push(`LLM suggestion: ${codeSpan(truncate(llm, 40))}`);
+    lines.push(`⚠️ The LLM and the deterministic rule disagree; the deterministic ${codeSpan(rec.limit)} is what the policy checked.`);
+  }
+  if (r.verdict.clamped || !sameQuantity(planned.limit, rec.limit)) {
+    lines.push(`Policy adjusted the limit to ${codeSpan(planned.limit)}.`);
+  }
+  return { type: 'section', block_id: 'incident_recommendation', text: md(lines.join('\n')) };
+}
+
+function policy(r: IncidentReport): Block {
+  const v = r.verdict;
+  const head = `*Policy* ${codeSpan(truncate(v.policyName, 80))}: ${v.allowed ? '✅ allowed' : '🚫 denied'}`;
+  const reasons = v.reasons.slice(0, 15).map((x) => `• ${escapeMrkdwn(truncate(x, 300))}`);
+  if (v.reasons.length > 15) reasons.push(`_… ${v.reasons.length - 15} more_`);
+  return { type: 'section', block_id: 'incident_policy', text: md([head, ...reasons].join('\n')) };
+}
+
+function approvers(r: IncidentReport): string {
+  const list = r.verdict.approvers;
+  if (list.includes('*')) return 'anyone in this channel';
+  if (!list.length) return 'nobody (the policy names no approvers)';
+  const shown = list.slice(0, 10).map((a) => mention(a.trim()));
+  return shown.join(', ') + (list.length > 10 ? ` and ${list.length - 10} more` : '');
+}
+
+function buttons(r: IncidentReport): Block[] {
+  const { limit } = plannedMemory(r);
+  const target = `${r.workload.kind}/${r.workload.name}`;
+  const elements: ActionsBlock['elements'] = [];
+  if (r.verdict.allowed) {
+    elements.push({
+      type: 'button',
+      action_id: APPROVE_ACTION_ID,
+      style: 'primary',
+      text: { type: 'plain_text', text: 'Approve', emoji: true },
+      value: r.id,
+      confirm: {
+        title: { type: 'plain_text', text: 'Approve this change?' },
+        text: { type: 'plain_text', text: truncate(`Records your approval of memory limit ${limit} for ${target}. Nothing in the cluster is changed.`, L.confirmText) },
+        confirm: { type: 'plain_text', text: 'Approve' },
+        deny: { type: 'plain_text', text: 'Cancel' },
+        style: 'primary',
+      },
+    });
+  }
+  elements.push({
+    type: 'button',
+    action_id: REJECT_ACTION_ID,
+    style: 'danger',
+    text: { type: 'plain_text', text: 'Reject', emoji: true },
+    value: r.id,
+    confirm: {
+      title: { type: 'plain_text', text: 'Reject this change?' },
+      text: { type: 'plain_text', text: truncate(`Records that memory for ${target} should not be changed as recommended.`, L.confirmText) },
+      confirm: { type: 'plain_text', text: 'Reject' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+      style: 'danger',
+    },
+  });
+  const note = r.verdict.allowed
+    ? `Approvers: ${approvers(r)}`
+    : `Approve is unavailable: the policy denied this recommendation. Approvers: ${approvers(r)}`;
+  return [
+    { type: 'context', block_id: 'incident_approvers', elements: [md(note)] },
+    { type: 'actions', block_id: ACTIONS_BLOCK_ID, elements },
+  ];
+}
+
+function status(r: IncidentReport, showButtons: boolean): Block[] {
+  if (r.status === 'open') return showButtons ? buttons(r) : [];
+  const blocks: Block[] = [];
+  if ((r.status === 'approved' || r.status === 'rejected') && r.decision) blocks.push(...decisionBlocks(r, r.decision));
+  else if (r.decision) {
+    blocks.push({
+      type: 'context',
+      block_id: 'incident_decision',
+      elements: [md(`${r.decision.action === 'approve' ? 'Approved' : 'Rejected'} by ${mention(r.decision.userId, r.decision.userName)} on ${slackDate(r.decision.at)}`)],
+    });
+  }
+  if (r.status === 'resolved') {
+    const when = r.resolvedAt ? ` on ${slackDate(r.resolvedAt)}` : '';
+    blocks.unshift({ type: 'section', block_id: 'incident_status', text: md(`🟢 *Resolved*${when}: no new memory incident for this container since.`) });
+  } else if (!r.decision) {
+    blocks.push({ type: 'section', block_id: 'incident_status', text: md(`*Status:* ${r.status}`) });
+  }
+  return blocks;
+}
+
+function fallbackText(r: IncidentReport): string {
+  const d = r.detection;
+  const { limit } = plannedMemory(r);
+  const who = r.decision && r.status !== 'open' ? ` by ${r.decision.userName ?? r.decision.userId}` : '';
+  return escapeMrkdwn(
+    truncate(
+      `${KIND_LABEL[d.kind]} in ${d.namespace}: ${r.workload.kind}/${r.workload.name} (pod ${d.pod}, container ${d.container}). ` +
+        `Recommended memory limit ${limit}; policy ${r.verdict.allowed ? 'allows' : 'denies'} it. Status: ${r.status}${who}.`,
+      3000,
+    ),
+  );
+}
+
+export function renderIncidentMessage(report: IncidentReport, opts: RenderIncidentOptions = {}): RenderedMessage {
+  const blocks: Block[] = [
+    header(report),
+    ...whatHappened(report),
+    rootCause(report),
+    ...evidence(report),
+    confidence(report),
+    recommendation(report),
+    policy(report),
+    { type: 'context', block_id: 'incident_safety', elements: [md(SAFETY_LINE)] },
+    ...status(report, opts.showButtons ?? true),
+  ];
+  return fitMessage({ text: fallbackText(report), blocks });
+}

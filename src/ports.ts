@@ -1,0 +1,214 @@
+// Small interfaces between use cases and the outside world. Adapters implement them;
+// tests hand in the real adapter pointed at a local server, or a tiny fake.
+import type { Decision, EventSnapshot, IncidentReport, NodeSnapshot, OwnerRef, PodSnapshot, WorkloadRef } from './core/model.ts';
+import type { ErrorCode } from './core/errors.ts';
+import type { AuditEntry, AuditEntryInput } from './core/audit/entry.ts';
+import type { AnalyzeJob, ScanJob, ThreadJob } from './core/jobs.ts';
+
+export interface LogRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  previous: boolean;
+  tailLines: number;
+  limitBytes: number;
+}
+
+/** Read-only view of a cluster. Errors are AppError with k8s_* codes. */
+export interface ClusterReader {
+  listPods(namespace: string): Promise<PodSnapshot[]>;
+  listEvents(namespace: string): Promise<EventSnapshot[]>;
+  readLog(req: LogRequest): Promise<string>;
+  readNode(name: string): Promise<NodeSnapshot | undefined>;
+  /** Follows ownerReferences (ReplicaSet → Deployment...) to the top-level workload. */
+  resolveWorkload(namespace: string, owner: OwnerRef | undefined, podName: string): Promise<WorkloadRef>;
+  namespaceExists(namespace: string): Promise<boolean>;
+}
+
+export interface LlmMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface LlmRequest {
+  messages: LlmMessage[];
+  /** JSON schema for structured output (Ollama `format`); omitted for free text. */
+  format?: Record<string, unknown>;
+  timeoutMs?: number;
+}
+
+export type LlmResult =
+  | { ok: true; content: string; model: string; latencyMs: number }
+  | { ok: false; code: ErrorCode; message: string; latencyMs: number };
+
+/** One chat call to a local model. Never throws: failures come back as { ok: false }. */
+export interface LlmClient {
+  readonly model: string;
+  chat(req: LlmRequest): Promise<LlmResult>;
+  /** Embeddings for similarity search (Ollama /api/embed), one vector per input. Never throws. */
+  embed?(input: string[]): Promise<EmbedResult>;
+  /** Installed model names (Ollama /api/tags), for readiness checks. Never throws. */
+  listModels?(): Promise<ModelListResult>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  debug(obj: Record<string, unknown>, msg?: string): void;
+  info(obj: Record<string, unknown>, msg?: string): void;
+  warn(obj: Record<string, unknown>, msg?: string): void;
+  error(obj: Record<string, unknown>, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface SlackRef {
+  channel: string;
+  ts: string;
+}
+
+/** Where incident messages go (Slack). Implementations render with the core's Block Kit renderer. */
+export interface ChatNotifier {
+  /** Posts a new incident message; returns where it landed. */
+  postIncident(report: IncidentReport): Promise<SlackRef>;
+  /** Re-renders an incident's message in place (recurrence, decision, resolution). */
+  updateIncident(report: IncidentReport & { slack: SlackRef }): Promise<void>;
+  /** A plain message to the incident channel (scan summaries), or a reply in a thread. */
+  postText(text: string, opts?: { threadTs?: string; channel?: string }): Promise<SlackRef>;
+}
+
+/** Result of recomputing the whole audit chain. firstBadIndex is the 0-based stream position. */
+export interface AuditVerifyResult {
+  ok: boolean;
+  entries: number;
+  firstBadIndex?: number;
+  problem?: string;
+}
+
+/** Append-only, hash-chained record of what the bot posted and what people decided. */
+export interface AuditLog {
+  append(entry: AuditEntryInput): Promise<AuditEntry>;
+  /** The last n entries, newest first. */
+  latest(n: number): Promise<AuditEntry[]>;
+  verify(): Promise<AuditVerifyResult>;
+  /** Every entry, oldest first. */
+  export(): AsyncIterable<AuditEntry>;
+}
+
+export type EmbedResult =
+  | { ok: true; embeddings: number[][]; model: string; latencyMs: number }
+  | { ok: false; code: ErrorCode; message: string; latencyMs: number };
+
+export type ModelListResult =
+  | { ok: true; models: string[] }
+  | { ok: false; code: ErrorCode; message: string };
+
+// ---- Incident store ------------------------------------------------------------------------
+
+/** Stored report plus its write counter, for optimistic concurrency. */
+export interface VersionedIncident {
+  report: IncidentReport;
+  version: number;
+}
+
+export type ClaimResult =
+  /** This caller created the incident: it owns the first analysis and the Slack post. */
+  | { created: true; report: IncidentReport }
+  /** An active incident already exists for the fingerprint (another caller or replica won). */
+  | { created: false; report: IncidentReport };
+
+export type SaveResult =
+  | { ok: true; report: IncidentReport; version: number }
+  | { ok: false; code: 'store_conflict' | 'incident_not_found'; reason: string };
+
+/** Outcome of an atomic state change (decide, resolve). A refusal carries the current report. */
+export type TransitionOutcome =
+  | { ok: true; report: IncidentReport }
+  | { ok: false; code: 'incident_not_found'; reason: string }
+  | { ok: false; code: 'transition_refused'; reason: string; report: IncidentReport };
+
+export interface ThreadTurn {
+  role: 'user' | 'assistant';
+  content: string;
+  userId?: string;
+  at?: string;
+}
+
+export type IncidentHistoryQuery =
+  | { fingerprint: string }
+  | { namespace: string; workload: WorkloadRef };
+
+export interface IncidentHistoryItem {
+  id: string;
+  fingerprint: string;
+  status: IncidentReport['status'];
+  kind: IncidentReport['detection']['kind'];
+  container: string;
+  firstSeen: string;
+  lastSeen: string;
+  occurrences: number;
+  /** The limit the container ran with, so limits over time can be shown. */
+  memoryLimit?: string;
+  recommendedLimit: string;
+  decision?: IncidentReport['decision'];
+  resolvedAt?: string;
+}
+
+export interface IncidentHistory {
+  /** Incidents the store still remembers for the query (within retention). */
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  totalOccurrences: number;
+  /** Newest first, at most `limit`. */
+  incidents: IncidentHistoryItem[];
+}
+
+/**
+ * Incidents, their fingerprint index, Slack threads and dedup keys. "Active" means not resolved
+ * (open, approved or rejected): one active incident per fingerprint at a time. Errors are
+ * AppError: `store_unavailable` when Redis cannot be reached, `store_corrupt` for stored data
+ * that is not a valid report.
+ */
+export interface IncidentStore {
+  /** Atomically maps the fingerprint to `newReport` unless an active incident already holds it. */
+  claim(fingerprint: string, newReport: IncidentReport): Promise<ClaimResult>;
+  get(id: string): Promise<IncidentReport | undefined>;
+  getVersioned(id: string): Promise<VersionedIncident | undefined>;
+  /**
+   * Writes a report. With `expectedVersion` the write happens only if nobody wrote since that
+   * version; without it, only if the stored status still equals `report.status` (a stale copy
+   * can never undo a decision or a resolution).
+   */
+  save(report: IncidentReport, expectedVersion?: number): Promise<SaveResult>;
+  /** Read-modify-write with retries on conflicts; `change` returns undefined to leave it as is. */
+  update(id: string, change: (current: IncidentReport) => IncidentReport | undefined): Promise<IncidentReport | undefined>;
+  /** Exactly one decision per incident, however many clicks race. */
+  decide(id: string, decision: Decision): Promise<TransitionOutcome>;
+  resolve(id: string, at: string): Promise<TransitionOutcome>;
+  findOpenByFingerprint(fingerprint: string): Promise<IncidentReport | undefined>;
+  /** Active incidents, oldest first. Corrupt entries are skipped (and logged). */
+  listOpen(): Promise<IncidentReport[]>;
+  history(query: IncidentHistoryQuery, limit: number): Promise<IncidentHistory>;
+  setSlackRef(id: string, ref: SlackRef): Promise<IncidentReport | undefined>;
+  /** The incident whose Slack message is the root of this thread. */
+  findByThread(channel: string, threadTs: string): Promise<IncidentReport | undefined>;
+  /** Appends a turn to the incident's thread history, keeping only the last `max`. */
+  appendTurn(id: string, turn: ThreadTurn, max: number): Promise<void>;
+  /** Thread history, oldest first. */
+  turns(id: string): Promise<ThreadTurn[]>;
+  /** True the first time `key` is seen within `ttlSeconds` (Slack event ids, retries). */
+  seenOnce(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+// ---- Background jobs -------------------------------------------------------------------------
+
+/** Enqueues background work. The same analysis or thread question enqueued twice runs once. */
+export interface JobQueue {
+  enqueueScan(job: ScanJob): Promise<{ jobId: string }>;
+  enqueueAnalyze(job: AnalyzeJob): Promise<{ jobId: string }>;
+  enqueueThread(job: ThreadJob): Promise<{ jobId: string }>;
+}

@@ -1,0 +1,91 @@
+// Turns one detected incident into a full report: gathers evidence read-only, builds the
+// redacted and budgeted context, computes the deterministic recommendation, asks the LLM once,
+// and lets the policy decide. Evidence that cannot be read degrades the report, never stops it.
+import { buildIncidentContext } from '../core/context/build-context.ts';
+import { contextKey } from '../core/context/context-hash.ts';
+import { recommendMemory } from '../core/recommend/memory.ts';
+import { evaluatePolicy } from '../core/policy/evaluate.ts';
+import type { PolicySet } from '../core/policy/schema.ts';
+import type { EventSnapshot, IncidentReport, NodeSnapshot } from '../core/model.ts';
+import type { ClusterReader, Clock, LlmClient, Logger } from '../ports.ts';
+import { diagnoseIncident } from './diagnose-incident.ts';
+import type { FoundIncident } from './detect-namespace.ts';
+
+export interface AnalyzeDeps {
+  cluster: ClusterReader;
+  llm: LlmClient | undefined;
+  policies: PolicySet;
+  logger: Logger;
+  clock: Clock;
+  hash: (text: string) => string;
+  logLimits: { tailLines: number; limitBytes: number };
+}
+
+export interface AnalyzeOptions {
+  /** Events of the namespace when the caller already listed them (one list per scan). */
+  events?: EventSnapshot[];
+  /** Summaries of similar past incidents, given to the LLM as context. */
+  similar?: string[];
+}
+
+export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, opts: AnalyzeOptions = {}): Promise<IncidentReport> {
+  const { detection, workload, pod } = found;
+  const log = deps.logger.child({ fingerprint: found.fingerprint, pod: detection.pod, container: detection.container });
+
+  const [events, logTail, node] = await Promise.all([
+    opts.events ? Promise.resolve(opts.events) : softly(log, 'events', () => deps.cluster.listEvents(detection.namespace), []),
+    detection.kind === 'EvictedMemory'
+      ? Promise.resolve('')
+      : softly(log, 'previous log', () => deps.cluster.readLog({
+          namespace: detection.namespace, pod: detection.pod, container: detection.container,
+          previous: true, tailLines: deps.logLimits.tailLines, limitBytes: deps.logLimits.limitBytes,
+        }), ''),
+    detection.nodeName
+      ? softly<NodeSnapshot | undefined>(log, 'node', () => deps.cluster.readNode(detection.nodeName as string), undefined)
+      : Promise.resolve(undefined),
+  ]);
+
+  const context = buildIncidentContext({ detection, pod, events, logTail, node, workload });
+  const recommendation = recommendMemory(detection);
+  const diagnosis = await diagnoseIncident(
+    { llm: deps.llm, logger: log },
+    { detection, context, recommendation, similar: opts.similar },
+  );
+  const verdict = evaluatePolicy(deps.policies, { detection, recommendation, diagnosis });
+  const now = deps.clock.now().toISOString();
+
+  return {
+    id: `${found.fingerprint}-${deps.clock.now().getTime().toString(36)}`,
+    fingerprint: found.fingerprint,
+    detection,
+    workload,
+    node,
+    recommendation,
+    diagnosis,
+    verdict,
+    contextHash: deps.hash(contextKey(context, detection)),
+    status: 'open',
+    firstSeen: now,
+    lastSeen: now,
+    occurrences: 1,
+    previousIncidentIds: [],
+  };
+}
+
+/** Reads one piece of evidence; a failure is logged and replaced by an empty value. */
+async function softly<T>(log: Logger, what: string, read: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    log.warn({ err: errorSummary(err) }, `could not read ${what}; continuing without it`);
+    return fallback;
+  }
+}
+
+function errorSummary(err: unknown): Record<string, unknown> {
+  if (err && typeof err === 'object') {
+    const e = err as { code?: unknown; message?: unknown };
+    return { code: e.code, message: e.message };
+  }
+  return { message: String(err) };
+}

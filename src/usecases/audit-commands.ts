@@ -1,0 +1,33 @@
+// `kube-ai-sre audit verify|export`: the CLI's view of the audit trail.
+import { isAppError } from '../core/errors.ts';
+import type { AuditLog } from '../ports.ts';
+
+export interface CommandResult {
+  exitCode: number;
+  message: string;
+}
+
+/** Exit 0 when the whole chain checks out, 1 when it was tampered with, 2 when it could not be read. */
+export async function auditVerify(audit: AuditLog): Promise<CommandResult> {
+  try {
+    const result = await audit.verify();
+    if (result.ok) return { exitCode: 0, message: `audit trail intact: ${result.entries} entries verified` };
+    return {
+      exitCode: 1,
+      message: `audit trail BROKEN at entry ${result.firstBadIndex ?? result.entries}: ${result.problem ?? 'unknown problem'} (${result.entries} entries verified before it)`,
+    };
+  } catch (err) {
+    const code = isAppError(err) ? err.code : 'store_unavailable';
+    return { exitCode: 2, message: `audit trail could not be read (${code}): ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** Writes every entry, oldest first, as one JSON line each; returns how many were written. */
+export async function auditExport(audit: AuditLog, write: (line: string) => void | Promise<void>): Promise<{ count: number }> {
+  let count = 0;
+  for await (const entry of audit.export()) {
+    await write(`${JSON.stringify(entry)}\n`);
+    count++;
+  }
+  return { count };
+}

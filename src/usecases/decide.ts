@@ -1,0 +1,154 @@
+// An Approve/Reject click: authorise against the verdict stored on the incident, record the
+// decision atomically (exactly one per incident), and append exactly one audit entry for what
+// happened. Returns what the Slack layer needs: the updated report, or an ephemeral refusal.
+import { z } from 'zod';
+import { AppError } from '../core/errors.ts';
+import { authorizeDecision } from '../core/incident/authorize.ts';
+import type { Decision, IncidentReport } from '../core/model.ts';
+import type { AuditEntryInput } from '../core/audit/entry.ts';
+import type { AuditLog, Clock, IncidentStore, Logger } from '../ports.ts';
+
+export const DecideInputSchema = z.object({
+  incidentId: z.string().min(1).max(200),
+  userId: z.string().min(1).max(64),
+  userName: z.string().max(200).optional(),
+  action: z.enum(['approve', 'reject']),
+  reason: z.string().max(1000).optional(),
+});
+export type DecideInput = z.infer<typeof DecideInputSchema>;
+
+export type DecideRefusal = 'not_found' | 'not_approver' | 'policy_denied' | 'already_decided' | 'resolved';
+
+export type DecideOutcome =
+  /** The decision was recorded: re-render the incident message from `report`. */
+  | { ok: true; report: IncidentReport; decision: Decision }
+  /** Nothing changed: show `message` to the clicking user only; `report` (when known) is current. */
+  | { ok: false; refusal: DecideRefusal; message: string; report?: IncidentReport };
+
+export interface DecideDeps {
+  store: IncidentStore;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+}
+
+async function appendOrLog(audit: AuditLog, logger: Logger, entry: AuditEntryInput): Promise<void> {
+  try {
+    await audit.append(entry);
+  } catch (err) {
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'decision recorded but audit append failed');
+    throw err;
+  }
+}
+
+function pastTense(action: Decision['action']): string {
+  return action === 'approve' ? 'approved' : 'rejected';
+}
+
+function auditFacts(report: IncidentReport) {
+  return {
+    verdict: { allowed: report.verdict.allowed, policyName: report.verdict.policyName },
+    recommendation: {
+      limit: report.verdict.recommendedLimit ?? report.recommendation.limit,
+      ...(report.recommendation.request !== undefined ? { request: report.recommendation.request } : {}),
+    },
+  };
+}
+
+export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): Promise<DecideOutcome> {
+  const parsed = DecideInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw new AppError('input_invalid', `invalid decision request: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  const input = parsed.data;
+  const { store, audit, clock } = deps;
+  const logger = deps.logger.child({ incidentId: input.incidentId, userId: input.userId, action: input.action });
+  const requested = {
+    requested: input.action,
+    ...(input.userName !== undefined ? { userName: input.userName } : {}),
+    ...(input.reason !== undefined ? { reason: input.reason } : {}),
+  };
+
+  const refuse = async (
+    refusal: DecideRefusal,
+    message: string,
+    outcome: string,
+    report?: IncidentReport,
+    extra: Record<string, string> = {},
+  ): Promise<DecideOutcome> => {
+    await audit.append({
+      actor: input.userId,
+      action: 'decision_refused',
+      incidentId: input.incidentId,
+      ...(report ? auditFacts(report) : {}),
+      outcome,
+      details: { ...requested, ...extra },
+    });
+    logger.info({ refusal }, 'decision refused');
+    return { ok: false, refusal, message, ...(report ? { report } : {}) };
+  };
+
+  const report = await store.get(input.incidentId);
+  if (!report) {
+    return refuse(
+      'not_found',
+      'This incident is no longer in the store (it may have expired); nothing was recorded.',
+      'refused: incident not found',
+    );
+  }
+
+  const auth = authorizeDecision(report.verdict, input.userId, input.action);
+  if (!auth.allowed) {
+    const outcome = auth.code === 'not_approver' ? 'refused: not an approver' : 'refused: policy denied';
+    return refuse(auth.code, `You cannot ${input.action} this incident: ${auth.reason}.`, outcome, report);
+  }
+
+  const decision: Decision = {
+    action: input.action,
+    userId: input.userId,
+    at: clock.now().toISOString(),
+    ...(input.userName !== undefined ? { userName: input.userName } : {}),
+    ...(input.reason !== undefined ? { reason: input.reason } : {}),
+  };
+  const result = await store.decide(input.incidentId, decision);
+
+  if (!result.ok) {
+    if (result.code === 'incident_not_found') {
+      return refuse(
+        'not_found',
+        'This incident is no longer in the store (it may have expired); nothing was recorded.',
+        'refused: incident not found',
+      );
+    }
+    const current = result.report;
+    if (current.status === 'resolved') {
+      return refuse(
+        'resolved',
+        `This incident was resolved at ${current.resolvedAt ?? 'an earlier time'}; it can no longer be decided.`,
+        'refused: incident resolved',
+        current,
+      );
+    }
+    const earlier = current.decision;
+    const message = earlier
+      ? `This incident was already ${pastTense(earlier.action)} by <@${earlier.userId}> at ${earlier.at}.`
+      : `This incident was already ${current.status}.`;
+    const extra: Record<string, string> = earlier
+      ? { decidedBy: earlier.userId, decidedAt: earlier.at, decidedAction: earlier.action }
+      : {};
+    return refuse('already_decided', message, `refused: already ${current.status}`, current, extra);
+  }
+
+  // The decision is already stored; a failed append must be loud, never silent.
+  await appendOrLog(audit, logger, {
+    actor: input.userId,
+    action: 'decision',
+    incidentId: input.incidentId,
+    at: decision.at,
+    ...auditFacts(result.report),
+    outcome: pastTense(input.action),
+    details: requested,
+  });
+  logger.info({ status: result.report.status }, 'decision recorded');
+  return { ok: true, report: result.report, decision };
+}

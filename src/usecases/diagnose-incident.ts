@@ -1,0 +1,55 @@
+// Asks the model once for a diagnosis and falls back to the rule-based one on any failure
+// (or when the model is disabled). Never throws: a diagnosis always comes back.
+import { ruleBasedDiagnosis } from '../core/diagnosis/fallback.ts';
+import type { FallbackReason } from '../core/diagnosis/fallback.ts';
+import { parseDiagnosis } from '../core/diagnosis/parse.ts';
+import { buildDiagnosisMessages } from '../core/diagnosis/prompt.ts';
+import { LLM_DIAGNOSIS_JSON_SCHEMA } from '../core/diagnosis/schema.ts';
+import type { Detection, Diagnosis, Recommendation } from '../core/model.ts';
+import type { LlmClient, Logger } from '../ports.ts';
+
+export interface DiagnoseDeps {
+  /** Undefined when the model is disabled (`--no-llm`, LLM_ENABLED=false). */
+  llm: LlmClient | undefined;
+  logger: Logger;
+}
+
+export interface DiagnoseInput {
+  detection: Detection;
+  context: { text: string; statusLines: string[]; eventLines: string[]; logLines: string[] };
+  recommendation: Recommendation;
+  similar?: string[];
+}
+
+export async function diagnoseIncident(deps: DiagnoseDeps, input: DiagnoseInput): Promise<Diagnosis> {
+  const { detection, context } = input;
+  const fallback = (reason: FallbackReason, latencyMs?: number): Diagnosis => ({
+    ...ruleBasedDiagnosis(detection, context, reason),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+  });
+  if (deps.llm === undefined) return fallback('llm_disabled');
+
+  const llm = deps.llm;
+  try {
+    const messages = buildDiagnosisMessages({ contextText: context.text, recommendation: input.recommendation, similar: input.similar });
+    const result = await llm.chat({ messages, format: LLM_DIAGNOSIS_JSON_SCHEMA });
+    if (!result.ok) {
+      deps.logger.warn({ code: result.code, latencyMs: result.latencyMs }, `LLM diagnosis unavailable, using rules: ${result.message}`);
+      return fallback(result.code, result.latencyMs);
+    }
+    const parsed = parseDiagnosis(result.content, { model: result.model, latencyMs: result.latencyMs, contextText: context.text });
+    if (!parsed.ok) {
+      deps.logger.warn({ code: parsed.code, model: result.model }, `LLM answer discarded, using rules: ${parsed.message}`);
+      return fallback(parsed.code, result.latencyMs);
+    }
+    deps.logger.info(
+      { model: result.model, latencyMs: result.latencyMs, confidence: parsed.diagnosis.confidence, evidence: parsed.diagnosis.evidence.length },
+      'LLM diagnosis ready',
+    );
+    return parsed.diagnosis;
+  } catch (err) {
+    // The port promises not to throw; a client that does anyway must not take the report down.
+    deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'LLM client threw; using rules');
+    return fallback('llm_http_error');
+  }
+}

@@ -1,0 +1,53 @@
+// Reads the repository's deployment files for the deploy tests.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export function readRepoFile(path: string): string {
+  return readFileSync(join(REPO_ROOT, path), 'utf8');
+}
+
+/** Every *.yaml / *.yml under a repository folder, as repo-relative paths, sorted. */
+export function yamlFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (abs: string): void => {
+    for (const e of readdirSync(abs, { withFileTypes: true })) {
+      const child = join(abs, e.name);
+      if (e.isDirectory()) walk(child);
+      else if (/\.ya?ml$/i.test(e.name)) out.push(relative(REPO_ROOT, child));
+    }
+  };
+  walk(join(REPO_ROOT, dir));
+  return out.sort();
+}
+
+/** All non-empty documents of a (multi-document) YAML file; throws on any syntax error. */
+export function parseYamlDocs(path: string): Array<Record<string, unknown>> {
+  const docs = parseAllDocuments(readRepoFile(path));
+  if (!Array.isArray(docs)) return [];
+  return docs.flatMap((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    const value: unknown = doc.toJS();
+    return value === null || value === undefined ? [] : [value as Record<string, unknown>];
+  });
+}
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+export function k8sObjects(path: string): K8sObject[] {
+  return parseYamlDocs(path) as unknown as K8sObject[];
+}
+
+export function findObject(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name}`);
+  return found;
+}
