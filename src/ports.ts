@@ -212,3 +212,28 @@ export interface JobQueue {
   enqueueAnalyze(job: AnalyzeJob): Promise<{ jobId: string }>;
   enqueueThread(job: ThreadJob): Promise<{ jobId: string }>;
 }
+
+// ---- Usage metrics (leak forecasting) -------------------------------------------------------
+
+/** One container's working set as the metrics API reported it, at the metrics' own timestamp. */
+export interface ContainerUsage {
+  pod: string;
+  container: string;
+  bytes: number;
+  at: string;
+}
+
+/** Reads metrics.k8s.io. Its absence is normal (no metrics-server), so available() says so instead of throwing. */
+export interface MetricsReader {
+  /** False when the API is not served (404, or 503 from the aggregator); other failures are AppError. */
+  available(): Promise<boolean>;
+  /** Working set of every container in the namespace. Errors are AppError with k8s_* codes. */
+  podMetrics(namespace: string): Promise<ContainerUsage[]>;
+}
+
+/** Bounded per-container history of working-set samples. Errors are AppError (`store_unavailable`). */
+export interface UsageHistory {
+  record(samples: Array<ContainerUsage & { namespace: string }>): Promise<void>;
+  /** Oldest first. */
+  samples(namespace: string, pod: string, container: string): Promise<Array<{ at: string; bytes: number }>>;
+}

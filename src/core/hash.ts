@@ -1,5 +1,5 @@
 // A tiny stable hash for identifiers (fingerprints, context keys). The core may not import
-// node:crypto, and these keys need stability and spread, not secrecy: 64-bit FNV-1a over UTF-8.
+// Node's crypto module, and these keys need stability and spread, not secrecy: 64-bit FNV-1a over UTF-8.
 const FNV64_OFFSET = 0xcbf29ce484222325n;
 const FNV64_PRIME = 0x100000001b3n;
 const MASK64 = 0xffffffffffffffffn;

@@ -1,6 +1,7 @@
 // Payloads of the background jobs (scan a namespace, analyze an incident, answer a thread
 // question). Validated when a worker picks a job up, so a malformed job fails once, not forever.
 import { z } from 'zod';
+import { FoundIncidentSchema } from './model.ts';
 
 export const ScanTriggerSchema = z.enum(['schedule', 'slash', 'watch']);
 export type ScanTrigger = z.infer<typeof ScanTriggerSchema>;
@@ -16,8 +17,13 @@ export const ScanJobSchema = z.object({
 export type ScanJob = z.infer<typeof ScanJobSchema>;
 
 export const AnalyzeJobSchema = z.object({
-  incidentId: z.string().min(1),
+  /** The incident to re-analyze; absent for a newly detected one. */
+  incidentId: z.string().min(1).optional(),
   fingerprint: z.string().min(1),
+  namespace: z.string().min(1).max(253),
+  pod: z.string().min(1).max(253),
+  /** What the scan saw; the analysis gathers logs and events for it. */
+  found: FoundIncidentSchema,
   /** The context hash the analysis is for: one analysis per incident change. */
   contextKey: z.string().min(1),
 });

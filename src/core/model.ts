@@ -177,6 +177,18 @@ export const DecisionSchema = z.object({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/** A past incident like this one, found by embedding similarity, with what people decided. */
+export const SimilarIncidentSchema = z.object({
+  id: z.string(),
+  summary: z.string(),
+  workload: z.string(),
+  lastSeen: z.string(),
+  score: z.number(),
+  decision: z.string().optional(),
+  recommendedLimit: z.string().optional(),
+});
+export type SimilarIncident = z.infer<typeof SimilarIncidentSchema>;
+
 /** One incident report: what the scan posts, the CLI prints and the store keeps. */
 export const IncidentReportSchema = z.object({
   id: z.string(),
@@ -197,5 +209,16 @@ export const IncidentReportSchema = z.object({
   resolvedAt: z.string().optional(),
   previousIncidentIds: z.array(z.string()),
   slack: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  /** Similar past incidents shown in the message and given to the LLM. */
+  similar: z.array(SimilarIncidentSchema).optional(),
 });
 export type IncidentReport = z.infer<typeof IncidentReportSchema>;
+
+/** A detection tied to its workload and fingerprint, with the pod it was seen on. */
+export const FoundIncidentSchema = z.object({
+  detection: DetectionSchema,
+  workload: WorkloadRefSchema,
+  fingerprint: z.string(),
+  pod: PodSnapshotSchema,
+});
+export type FoundIncident = z.infer<typeof FoundIncidentSchema>;

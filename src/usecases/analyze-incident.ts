@@ -2,7 +2,7 @@
 // redacted and budgeted context, computes the deterministic recommendation, asks the LLM once,
 // and lets the policy decide. Evidence that cannot be read degrades the report, never stops it.
 import { buildIncidentContext } from '../core/context/build-context.ts';
-import { contextKey } from '../core/context/context-hash.ts';
+import { analysisKey } from '../core/incident/tracking.ts';
 import { recommendMemory } from '../core/recommend/memory.ts';
 import { evaluatePolicy } from '../core/policy/evaluate.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
@@ -63,7 +63,7 @@ export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, o
     recommendation,
     diagnosis,
     verdict,
-    contextHash: deps.hash(contextKey(context, detection)),
+    contextHash: deps.hash(analysisKey(detection)),
     status: 'open',
     firstSeen: now,
     lastSeen: now,

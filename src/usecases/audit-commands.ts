@@ -1,4 +1,5 @@
 // `kube-ai-sre audit verify|export`: the CLI's view of the audit trail.
+import { EXIT } from '../cli/exit-codes.ts';
 import { isAppError } from '../core/errors.ts';
 import type { AuditLog } from '../ports.ts';
 
@@ -7,18 +8,18 @@ export interface CommandResult {
   message: string;
 }
 
-/** Exit 0 when the whole chain checks out, 1 when it was tampered with, 2 when it could not be read. */
+/** Exit 0 when the whole chain checks out, 9 when it was tampered with, 10 when it could not be read. */
 export async function auditVerify(audit: AuditLog): Promise<CommandResult> {
   try {
     const result = await audit.verify();
-    if (result.ok) return { exitCode: 0, message: `audit trail intact: ${result.entries} entries verified` };
+    if (result.ok) return { exitCode: EXIT.ok, message: `audit trail intact: ${result.entries} entries verified` };
     return {
-      exitCode: 1,
+      exitCode: EXIT.auditBroken,
       message: `audit trail BROKEN at entry ${result.firstBadIndex ?? result.entries}: ${result.problem ?? 'unknown problem'} (${result.entries} entries verified before it)`,
     };
   } catch (err) {
     const code = isAppError(err) ? err.code : 'store_unavailable';
-    return { exitCode: 2, message: `audit trail could not be read (${code}): ${err instanceof Error ? err.message : String(err)}` };
+    return { exitCode: EXIT.redisUnavailable, message: `audit trail could not be read (${code}): ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 

@@ -2,16 +2,11 @@
 // no LLM; the expensive part (analyze-incident) runs only for new or changed incidents.
 import { detectIncidents } from '../core/detection/registry.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
-import type { Detection, PodSnapshot, WorkloadRef } from '../core/model.ts';
+import type { FoundIncident } from '../core/model.ts';
 import type { ClusterReader } from '../ports.ts';
 import { AppError } from '../core/errors.ts';
 
-export interface FoundIncident {
-  detection: Detection;
-  workload: WorkloadRef;
-  fingerprint: string;
-  pod: PodSnapshot;
-}
+export type { FoundIncident };
 
 export interface DetectResult {
   namespace: string;

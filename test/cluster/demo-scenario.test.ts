@@ -73,7 +73,11 @@ describeWithCluster('demo scenario through the test API server', () => {
     const ns = await cluster.createNamespace('demo');
     await cluster.applyDemo(ns);
     await cluster.setContainerScenario(ns, 'memory-hog', 'app', { kind: 'recovered-after-oom', restartCount: 2 });
-    await cluster.markEvictedForMemory(ns, 'slow-memory-hog', { container: 'app', usage: '131Mi' });
+    const evictedPod = await cluster.markEvictedForMemory(ns, 'slow-memory-hog', { container: 'app', usage: '131Mi' });
+    await cluster.postEvent({
+      namespace: ns, involved: { kind: 'Pod', name: 'slow-memory-hog', uid: evictedPod.metadata?.uid },
+      reason: 'Evicted', message: evictedPod.status?.message ?? '', host: (await cluster.node()).name,
+    });
 
     const hog = await cluster.core.readNamespacedPod({ name: 'memory-hog', namespace: ns });
     const status = hog.status!.containerStatuses![0]!;
@@ -87,5 +91,10 @@ describeWithCluster('demo scenario through the test API server', () => {
     expect(evicted.status?.message).toContain('The node was low on resource: memory.');
     expect(evicted.status?.message).toContain('Container app was using 131Mi, request is 64Mi');
     expect(evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget')?.reason).toBe('TerminationByKubelet');
+    const events = await cluster.core.listNamespacedEvent({ namespace: ns, fieldSelector: 'reason=Evicted' });
+    expect(events.items.map((e) => [e.involvedObject.name, e.involvedObject.uid, e.type, e.source?.component])).toEqual([
+      ['slow-memory-hog', evicted.metadata?.uid, 'Warning', 'kubelet'],
+    ]);
+    expect(events.items[0]?.message).toBe(evicted.status?.message);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit-codes.ts';
 import { AppError } from '../../src/core/errors.ts';
 import { GENESIS_HASH, chainEntry, type AuditEntry } from '../../src/core/audit/entry.ts';
 import { sha256Hex } from '../../src/adapters/hash.ts';
@@ -22,9 +23,9 @@ const second = chainEntry({ actor: 'U024BE7LH', action: 'decision', incidentId: 
 
 describe('auditVerify', () => {
   it.each([
-    ['intact', async () => ({ ok: true, entries: 2 }), 0, /intact: 2 entries/],
-    ['broken', async () => ({ ok: false, entries: 3, firstBadIndex: 3, problem: 'entry 3 (seq 4) was modified' }), 1, /BROKEN at entry 3: entry 3 \(seq 4\) was modified/],
-    ['unreadable', async () => Promise.reject(new AppError('store_unavailable', 'connect ECONNREFUSED')), 2, /could not be read \(store_unavailable\)/],
+    ['intact', async () => ({ ok: true, entries: 2 }), EXIT.ok, /intact: 2 entries/],
+    ['broken', async () => ({ ok: false, entries: 3, firstBadIndex: 3, problem: 'entry 3 (seq 4) was modified' }), EXIT.auditBroken, /BROKEN at entry 3: entry 3 \(seq 4\) was modified/],
+    ['unreadable', async () => Promise.reject(new AppError('store_unavailable', 'connect ECONNREFUSED')), EXIT.redisUnavailable, /could not be read \(store_unavailable\)/],
   ] as const)('%s trail', async (_name, verify, exitCode, message) => {
     const result = await auditVerify(fakeAudit([], verify as () => Promise<AuditVerifyResult>));
     expect(result.exitCode).toBe(exitCode);

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Detection, EventSnapshot, NodeSnapshot, PodSnapshot, WorkloadRef } from '../model.ts';
 import { capLine, clampText, countLines, tailLines } from './budget.ts';
-import { redact } from './redact.ts';
+import { countRedactions, redact } from './redact.ts';
 import { containerLines, eventLine, incidentLines, nodeLines, podEvents } from './sections.ts';
 
 export const ContextBudgetSchema = z.object({
@@ -30,7 +30,7 @@ export const DEFAULT_CONTEXT_BUDGET: ContextBudget = {
 export const IncidentContextSchema = z.object({
   /** The whole rendered context, redacted and within budget. */
   text: z.string(),
-  /** Incident, detection facts and container lines as rendered (redacted). */
+  /** Incident, detection facts, node and container lines as rendered (redacted, maybe cut). */
   statusLines: z.array(z.string()),
   nodeLines: z.array(z.string()),
   /** The pod's events, oldest first, repeats merged. */
@@ -39,7 +39,7 @@ export const IncidentContextSchema = z.object({
   logLines: z.array(z.string()),
   /** True when anything was cut to fit the budget. */
   truncated: z.boolean(),
-  /** How many secrets were removed. */
+  /** How many secrets were removed from what the text shows. */
   redactions: z.number().int().nonnegative(),
 });
 export type IncidentContext = z.infer<typeof IncidentContextSchema>;
@@ -59,19 +59,19 @@ export const LOG_END = '<<<UNTRUSTED LOG END>>>';
 const LOG_WINDOW_MIN = 64 * 1024;
 
 // Terminal escapes and control characters, and anything that could fake our log delimiters.
+// eslint-disable-next-line no-control-regex -- removing control codes is the point
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+// eslint-disable-next-line no-control-regex -- removing control codes is the point
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 const sanitizeLog = (s: string) =>
-  s.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(/untrusted log/gi, 'untrusted-log').replace(/<<<|>>>/g, '<<');
+  s.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(/untrusted\s*log/gi, 'untrusted-log');
 
 export function buildIncidentContext(input: IncidentContextInput, budget: Partial<ContextBudget> = {}): IncidentContext {
   const b: ContextBudget = { ...DEFAULT_CONTEXT_BUDGET, ...budget };
   const { detection: d, pod } = input;
-  let redactions = 0;
   let truncated = false;
   const clean = (line: string): string => {
     const r = redact(line);
-    redactions += r.count;
     const capped = capLine(r.text, b.maxLineChars);
     if (capped !== r.text) truncated = true;
     return capped;
@@ -92,25 +92,22 @@ export function buildIncidentContext(input: IncidentContextInput, budget: Partia
 
   // Events: the newest are kept when they must be cut.
   const allEvents = podEvents(input.events, pod).map((e) => clean(eventLine(e)));
-  const eventsText = (lines: string[]) => lines.join('\n');
+  const joined = (lines: string[]) => lines.join('\n');
 
   // Log: a window at the end, sanitized and redacted, then tailed to its budget.
   const window = logWindow(input.logTail, Math.max(LOG_WINDOW_MIN, b.logChars * 8));
   const redactedLog = redact(sanitizeLog(window.text));
-  redactions += redactedLog.count;
-  const tailLog = (maxChars: number) => {
-    const t = tailLines(redactedLog.text, { maxLines: b.maxLogLines, maxChars, maxLineChars: b.maxLineChars }, window.dropped);
-    return t;
-  };
+  const tailLog = (maxChars: number) =>
+    tailLines(redactedLog.text, { maxLines: b.maxLogLines, maxChars, maxLineChars: b.maxLineChars }, window.dropped);
 
   const logWrap = (lines: string[]) =>
     lines.length > 0 ? [LOG_BEGIN, ...lines, LOG_END] : ['(no log lines available)'];
   const section = (header: string, lines: string[]) => [header, ...lines].join('\n');
-  const overhead = Object.values(headers).reduce((n, h) => n + h.length + 2, 0) + LOG_BEGIN.length + LOG_END.length + 32;
+  const overhead = Object.values(headers).reduce((n, h) => n + h.length + 2, 0) + LOG_BEGIN.length + LOG_END.length + 64;
 
   // 1) Status sections get what the event and log shares leave.
-  const logNeed = eventsText(tailLog(b.logChars).lines).length;
-  const eventNeed = Math.min(b.eventChars, eventsText(allEvents).length);
+  const logNeed = joined(tailLog(b.logChars).lines).length;
+  const eventNeed = Math.min(b.eventChars, joined(allEvents).length);
   const statusText = [section(headers.incident, incident), section(headers.node, node), section(headers.containers, containers)].join('\n\n');
   const statusBudget = Math.max(0, b.totalChars - overhead - logNeed - eventNeed);
   const statusFinal = clampText(statusText, statusBudget);
@@ -122,7 +119,7 @@ export function buildIncidentContext(input: IncidentContextInput, budget: Partia
   if (eventLines.length !== allEvents.length) truncated = true;
 
   // 3) The log gets everything left.
-  const logBudget = Math.max(0, b.totalChars - overhead - statusFinal.length - eventsText(eventLines).length);
+  const logBudget = Math.max(0, b.totalChars - overhead - statusFinal.length - joined(eventLines).length);
   const logTail = tailLog(logBudget);
   if (logTail.droppedLines > 0) truncated = true;
 
@@ -144,7 +141,8 @@ export function buildIncidentContext(input: IncidentContextInput, budget: Partia
     eventLines,
     logLines: logTail.lines,
     truncated: truncated || window.dropped > 0,
-    redactions,
+    // Counted on what is shown: secrets in log lines cut for budget are not reported.
+    redactions: countRedactions(text),
   };
 }
 

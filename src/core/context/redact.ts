@@ -3,6 +3,12 @@
 // says what was removed, e.g. "[REDACTED:jwt]", which still helps a reader understand the line.
 const MARK = '[REDACTED';
 const mark = (what: string) => `${MARK}:${what}]`;
+const MARK_RE = /\[REDACTED:[a-z-]+\]/g;
+
+/** How many redaction marks a text carries (what is left of the redactions after cuts). */
+export function countRedactions(text: string): number {
+  return text.match(MARK_RE)?.length ?? 0;
+}
 
 interface Rule {
   re: RegExp;
@@ -49,9 +55,14 @@ const RULES: Rule[] = [
   },
   // Authorization / Proxy-Authorization / Cookie headers, in HTTP, JSON, Go-map or env style.
   {
-    re: /\b((?:proxy-)?authorization\\?["']?[ \t]*[:=][ \t]*\[?\\?["']?)(?:(bearer|basic|token|digest|negotiate|apikey|aws4-hmac-sha256)[ \t]+)?([^"'\\\]\n\r]+)/gi,
-    replace: (_m, [head, scheme, cred]) =>
-      cred?.startsWith(MARK) ? undefined : `${head}${scheme ? `${scheme} ` : ''}${mark('credential')}`,
+    // Digest / AWS4 credentials are parameter lists (to the end of the value); others one token.
+    re: /\b((?:proxy-)?authorization\\?["']?[ \t]*[:=][ \t]*\[?\\?["']?)(?:(digest|aws4-hmac-sha256)[ \t]+([^"'\\\]\n\r]+)|(?:(bearer|basic|token|negotiate|apikey)[ \t]+)?([^\s"'\\,;\]]+))/gi,
+    replace: (_m, [head, paramScheme, params, scheme, cred]) => {
+      const value = params ?? cred ?? '';
+      if (value.startsWith(MARK)) return undefined;
+      const s = paramScheme ?? scheme;
+      return `${head}${s ? `${s} ` : ''}${mark('credential')}`;
+    },
   },
   {
     re: /\b((?:set-)?cookie[ \t]*:[ \t]*)([^\n\r]+)/gi,

@@ -20,7 +20,8 @@ export function incidentLines(d: Detection, pod: PodSnapshot, workload: Workload
     `workload: ${workload.kind}/${workload.name}${owner ? ` (pod owner ${owner.kind}/${owner.name})` : ''}`,
     `container: ${d.container} (${d.containerType}) restarts=${d.restartCount} requests.memory=${d.memoryRequest ?? 'unset'} limits.memory=${d.memoryLimit ?? 'unset'}`,
     ...(d.lastTerminatedAt ? [`last terminated at: ${d.lastTerminatedAt}`] : []),
-    ...(pod.reason || pod.message ? [`pod status: ${kv([['reason', pod.reason]])} ${oneLine(pod.message ?? '')}`.trim()] : []),
+    // Pod-level reason/message (evictions), unless a detection fact already quotes them.
+    ...((pod.reason || pod.message) && !d.facts.some((f) => f.startsWith('status.')) ? [`pod status: ${kv([['reason', pod.reason]])} ${oneLine(pod.message ?? '')}`.trim()] : []),
     ...d.facts.map((f) => `fact: ${oneLine(f)}`),
   ];
 }

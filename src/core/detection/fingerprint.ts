@@ -1,6 +1,6 @@
 // One stable id per incident: namespace + owning workload + container + incident family. Pods of
 // the same Deployment (different hash suffixes) share it, and so do OOMKilled and OOMCrashLoop.
-// Hashed with 64-bit FNV-1a (core may not use node:crypto; this is an id, not a secret); callers
+// Hashed with 64-bit FNV-1a (the core may not use Node's crypto module; this is an id, not a secret); callers
 // may pass another hash. Output like "oom-3f9a0c1d2b4e5f60": URL, Redis-key and Slack safe.
 import type { Detection, WorkloadRef } from '../model.ts';
 import { fnv1a64 } from '../hash.ts';

@@ -41,11 +41,18 @@ export function obj<S extends z.ZodRawShape>(shape: S) {
     .pipe(z.object(shape));
 }
 
-/** A list of objects; null, non-arrays and non-object items are dropped. */
+/** A list of objects; null, non-arrays and items that are not (valid) objects are dropped. */
 export function list<T extends z.ZodType>(item: T) {
-  return anything()
-    .transform((v) => (Array.isArray(v) ? v.filter(isRecord) : []))
-    .pipe(z.array(item));
+  return anything().transform((v): z.output<T>[] => {
+    if (!Array.isArray(v)) return [];
+    const out: z.output<T>[] = [];
+    for (const x of v) {
+      if (!isRecord(x)) continue;
+      const r = item.safeParse(x);
+      if (r.success) out.push(r.data);
+    }
+    return out;
+  });
 }
 
 /** A string map such as labels; non-string values are stringified or dropped. */

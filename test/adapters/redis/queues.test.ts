@@ -14,6 +14,7 @@ import {
 import { AppError } from '../../../src/core/errors.ts';
 import type { ScanJob } from '../../../src/core/jobs.ts';
 import { silentLogger } from '../../../src/logging.ts';
+import { foundIncident } from '../../fixtures/incidents/report.ts';
 import { waitUntil } from '../../support/test-cluster/wait-until.ts';
 import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from '../../support/redis-keys.ts';
 
@@ -76,7 +77,8 @@ describe('schedulers', () => {
 
 describe('dedup', () => {
   it('enqueues one analysis per fingerprint and context', async () => {
-    const job = { incidentId: 'inc-1', fingerprint: 'demo/Deployment/checkout/app/OOMKilled', contextKey: 'sha256:aa' };
+    const found = foundIncident();
+    const job = { incidentId: 'inc-1', fingerprint: found.fingerprint, namespace: found.detection.namespace, pod: found.detection.pod, contextKey: 'sha256:aa', found };
     const a = await queues.enqueueAnalyze(job);
     const b = await queues.enqueueAnalyze(job);
     const c = await queues.enqueueAnalyze({ ...job, contextKey: 'sha256:bb' });

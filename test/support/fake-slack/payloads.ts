@@ -1,7 +1,7 @@
 // Real-shaped payloads for what Slack sends an app: slash commands, button clicks, modal
 // submissions and message events. The same object goes over HTTP (/slack/events) or inside a
 // Socket Mode envelope; only the wire encoding differs.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EnvelopeType } from './socket-mode.ts';
 import type { FakeSlackIdentity } from './types.ts';
 
@@ -206,7 +206,7 @@ export function payloadBuilders(identity: FakeSlackIdentity, newResponseUrl: () 
         event_ts: ts,
         channel_type: 'channel',
         team: identity.teamId,
-        ...(o.bot_id ? {} : { client_msg_id: crypto.randomUUID() }),
+        ...(o.bot_id ? {} : { client_msg_id: randomUUID() }),
         ...(o.thread_ts ? { thread_ts: o.thread_ts, parent_user_id: o.parent_user_id ?? identity.botUserId } : {}),
       },
       o.eventId,

@@ -163,7 +163,24 @@ export class FakeSocketMode implements SocketModeControl {
 
   async close(): Promise<void> {
     clearInterval(this.#pinger);
-    for (const ws of this.#sockets) ws.terminate();
+    // Close politely first so a client that is itself closing does not see a torn connection.
+    await Promise.all(
+      [...this.#sockets].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === WebSocket.CLOSED) return resolve();
+            const t = setTimeout(() => {
+              ws.terminate();
+              resolve();
+            }, 1000);
+            ws.once('close', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            if (ws.readyState === WebSocket.OPEN) ws.close(1001, 'fake Slack closing');
+          }),
+      ),
+    );
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 }

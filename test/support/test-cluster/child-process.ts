@@ -1,7 +1,8 @@
-// Starts a cluster binary with its output in a log file, and stops it by PID. Every child still
-// alive when this process exits is killed, so a crashed test run leaves nothing behind.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Starts a cluster binary with its output in a log file, and stops it by PID. A child still
+// alive when this process exits or is terminated is killed, so an aborted run leaves nothing behind.
+import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
+import { onExitCleanup } from './exit-cleanup.ts';
 
 export interface RunningProcess {
   name: string;
@@ -16,45 +17,22 @@ export interface RunningProcess {
   logTail(lines?: number): string;
 }
 
-const alive = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of alive) {
-      if (child.pid !== undefined) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
-  });
-}
-
 export function startProcess(name: string, binary: string, args: string[], logFile: string): RunningProcess {
-  installExitHook();
   const fd = openSync(logFile, 'a');
   const child = spawn(binary, args, { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`${name} did not start (${binary})`);
   const pid = child.pid;
-  alive.add(child);
+  const forget = onExitCleanup(() => process.kill(pid, 'SIGKILL'));
   let done = false;
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
+    const finish = (code: number | null): void => {
       done = true;
-      alive.delete(child);
+      forget();
       resolve(code);
-    });
-    child.once('error', () => {
-      done = true;
-      alive.delete(child);
-      resolve(null);
-    });
+    };
+    child.once('exit', finish);
+    child.once('error', () => finish(null));
   });
   const logTail = (lines = 20): string => {
     try {

@@ -1,5 +1,6 @@
 // One test cluster: etcd + kube-apiserver on loopback, certificates, an admin kubeconfig.
 // stop() ends what it started (by PID) and removes the temp folder, also after a failed start.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { ClusterBinaries } from './binaries.ts';
 import { generateClusterCerts, type ClusterCerts } from './certs.ts';
 import type { RunningProcess } from './child-process.ts';
 import { startEtcd, type RunningEtcd } from './etcd.ts';
+import { onExitCleanup } from './exit-cleanup.ts';
 import { freePort } from './free-port.ts';
 import { startApiServer } from './kube-apiserver.ts';
 import { writeKubeconfig } from './kubeconfig-file.ts';
@@ -26,12 +28,15 @@ export interface TestCluster {
 
 export async function startTestCluster(binaries: ClusterBinaries): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'kube-ai-sre-test-cluster-'));
+  // Best effort on an aborted run; stop() removes it properly.
+  const forgetDir = onExitCleanup(() => rmSync(dir, { recursive: true, force: true }));
   let etcd: RunningEtcd | undefined;
   let apiServer: RunningProcess | undefined;
   const stop = async (): Promise<void> => {
     await apiServer?.stop();
     await etcd?.process.stop();
     await rm(dir, { recursive: true, force: true });
+    forgetDir();
   };
   try {
     const certs = await generateClusterCerts(dir);

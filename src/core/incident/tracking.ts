@@ -1,0 +1,81 @@
+// What a scan should do with each detection, given what the store already knows. Pure, so the
+// rules that keep the channel quiet (one message per incident, no re-analysis of unchanged
+// incidents, no resurrection of an old OOM) are tested without Redis or Slack.
+import type { Detection, IncidentReport, PodSnapshot } from '../model.ts';
+import { incidentFamily } from '../detection/family.ts';
+
+export type TrackPlan =
+  /** Nothing known: analyze and post a new incident. */
+  | { type: 'new' }
+  /** The same old termination a closed incident already covered (e.g. lastState of a recovered pod). */
+  | { type: 'already-covered' }
+  /** Open incident, no new occurrence and nothing that would change the diagnosis. */
+  | { type: 'unchanged' }
+  /** A new occurrence: update counts in place; re-analyze only if the analysis key changed. */
+  | { type: 'recur'; reanalyze: boolean }
+  /** Same occurrence, but what the diagnosis rests on changed (limits, kind). */
+  | { type: 'reanalyze' };
+
+/**
+ * What the diagnosis rests on. Restart counts and timestamps are deliberately left out: a
+ * crash loop recurring with the same limits is the same diagnosis, and never a new LLM call.
+ */
+export function analysisKey(d: Detection): string {
+  return [d.kind, incidentFamily(d.kind), d.container, d.memoryLimit ?? '-', d.memoryRequest ?? '-'].join('|');
+}
+
+/** A later termination than the one already recorded, or more restarts of the same pod. */
+export function isNewOccurrence(previous: Detection, next: Detection): boolean {
+  const prevAt = previous.lastTerminatedAt ?? '';
+  const nextAt = next.lastTerminatedAt ?? '';
+  if (nextAt && nextAt > prevAt) return true;
+  return next.pod === previous.pod && next.restartCount > previous.restartCount;
+}
+
+export function planTracking(
+  detection: Detection,
+  open: IncidentReport | undefined,
+  lastClosed: IncidentReport | undefined,
+  hash: (text: string) => string,
+): TrackPlan {
+  if (!open) {
+    if (lastClosed && !isNewOccurrence(lastClosed.detection, detection)) return { type: 'already-covered' };
+    return { type: 'new' };
+  }
+  // `contextHash` holds the hash of the analysis key the current diagnosis was made from.
+  const keyChanged = open.contextHash !== hash(analysisKey(detection));
+  if (isNewOccurrence(open.detection, detection)) return { type: 'recur', reanalyze: keyChanged };
+  return keyChanged ? { type: 'reanalyze' } : { type: 'unchanged' };
+}
+
+/** Applies a new occurrence to an incident: counts, last seen, the freshest detection. */
+export function recordOccurrence(report: IncidentReport, detection: Detection, at: string): IncidentReport {
+  return {
+    ...report,
+    detection,
+    occurrences: report.occurrences + 1,
+    lastSeen: at > report.lastSeen ? at : report.lastSeen,
+  };
+}
+
+/** The container is crashing right now (waiting in back-off, or terminated by the OOM killer). */
+export function isStillFailing(pod: PodSnapshot | undefined, container: string): boolean {
+  const c = pod?.containers.find((x) => x.name === container);
+  if (!c) return false;
+  if (pod?.reason === 'Evicted') return false;
+  if (c.state.kind === 'waiting') return c.state.reason === 'CrashLoopBackOff' || c.state.reason === 'RunContainerError';
+  if (c.state.kind === 'terminated') return c.state.reason === 'OOMKilled';
+  return false;
+}
+
+/**
+ * An open incident resolves once nothing new happened for `quietMinutes` and the container is
+ * not failing now (it recovered, or its pod is gone).
+ */
+export function shouldResolve(report: IncidentReport, currentPod: PodSnapshot | undefined, now: Date, quietMinutes: number): boolean {
+  if (report.status === 'resolved') return false;
+  const last = [report.lastSeen, report.detection.lastTerminatedAt ?? ''].sort().at(-1) ?? report.lastSeen;
+  const quietFor = now.getTime() - Date.parse(last);
+  if (!(quietFor >= quietMinutes * 60_000)) return false;
+  return !isStillFailing(currentPod, report.detection.container);
+}

@@ -1,0 +1,42 @@
+// The scan job: the scheduled scan, `/sre scan <ns>` and watch events all come through here, so
+// there is one pipeline and one place that decides what gets posted.
+import { isAppError } from '../core/errors.ts';
+import type { ScanJob } from '../core/jobs.ts';
+import { messageLink, scanFailureText, scanSummaryText } from '../core/render/scan-summary.ts';
+import type { ClusterReader } from '../ports.ts';
+import { detectNamespace } from './detect-namespace.ts';
+import { trackScan, type TrackDeps, type TrackSummary } from './track-scan.ts';
+
+export interface ScanJobDeps extends TrackDeps {
+  cluster: ClusterReader;
+  /** Answers the user who typed `/sre scan` (Slack response_url), when there is one. */
+  reply?: (responseUrl: string, text: string) => Promise<void>;
+  onScanned?: (job: ScanJob, outcome: 'ok' | 'error', summary?: TrackSummary) => void;
+}
+
+export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<TrackSummary | undefined> {
+  let summary: TrackSummary;
+  try {
+    const detected = await detectNamespace(deps.cluster, job.namespace);
+    summary = await trackScan(deps, detected, { resolveMissing: true });
+  } catch (err) {
+    deps.onScanned?.(job, 'error');
+    if (!job.responseUrl || !deps.reply) throw err;
+    // The user gets one clear line; a scheduled scan's error goes to the job's retry/backoff.
+    await deps.reply(job.responseUrl, scanFailureText(job.namespace, isAppError(err) ? err.code : undefined, (err as Error).message));
+    return undefined;
+  }
+  deps.onScanned?.(job, 'ok', summary);
+  if (job.responseUrl && deps.reply) {
+    await deps.reply(job.responseUrl, scanSummaryText({
+      namespace: summary.namespace,
+      podsChecked: summary.podsChecked,
+      newCount: summary.queuedNew.length,
+      known: [...summary.known, ...summary.recurred].map((r) => ({
+        pod: r.detection.pod, kind: r.detection.kind, link: r.slack ? messageLink(r.slack) : undefined,
+      })),
+      resolvedCount: summary.resolved.length,
+    }));
+  }
+  return summary;
+}
