@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.configInvalid;
   }
   // CLI logs go to stderr so --json output on stdout stays clean.
-  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', process.stderr);
+  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'error', process.stderr);
 
   switch (command) {
     case 'scan': {

@@ -1,6 +1,7 @@
 // Small interfaces between use cases and the outside world. Adapters implement them;
 // tests hand in the real adapter pointed at a local server, or a tiny fake.
 import type { Decision, EventSnapshot, IncidentReport, NodeSnapshot, OwnerRef, PodSnapshot, WorkloadRef } from './core/model.ts';
+import type { VectorMeta } from './core/similar/vector-meta.ts';
 import type { ErrorCode } from './core/errors.ts';
 import type { AuditEntry, AuditEntryInput } from './core/audit/entry.ts';
 import type { AnalyzeJob, ScanJob, ThreadJob } from './core/jobs.ts';
@@ -202,6 +203,8 @@ export interface IncidentStore {
   turns(id: string): Promise<ThreadTurn[]>;
   /** True the first time `key` is seen within `ttlSeconds` (Slack event ids, retries). */
   seenOnce(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Incidents within retention, open or closed, newest first (by firstSeen), at most `limit`. */
+  listRecent(limit: number): Promise<IncidentReport[]>;
 }
 
 // ---- Background jobs -------------------------------------------------------------------------
@@ -236,4 +239,20 @@ export interface UsageHistory {
   record(samples: Array<ContainerUsage & { namespace: string }>): Promise<void>;
   /** Oldest first. */
   samples(namespace: string, pod: string, container: string): Promise<Array<{ at: string; bytes: number }>>;
+}
+
+// ---- Similar incidents (embeddings) ---------------------------------------------------------
+
+export interface StoredVector {
+  id: string;
+  vector: number[];
+  meta: VectorMeta;
+}
+
+/** Embeddings of past incidents, kept as long as the incidents. Errors are AppError (`store_unavailable`). */
+export interface IncidentVectors {
+  /** Stores (or replaces) the incident's vector, made by `model`. */
+  put(id: string, model: string, vector: number[], meta: VectorMeta): Promise<void>;
+  /** Every vector made by `model` (vectors of another model or size are not comparable). */
+  all(model: string): Promise<StoredVector[]>;
 }

@@ -84,7 +84,7 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
     if (values.json) {
       deps.stdout(JSON.stringify({ namespaces, podsChecked, incidents: reports.map(toJson) }, null, 2));
     } else if (reports.length === 0) {
-      deps.stdout(`no memory incidents in ${namespaces.join(', ') || '(no namespaces)'} (${podsChecked} pods checked)`);
+      deps.stdout(`no memory incidents in ${namespaces.join(', ') || '(no namespaces)'} (${podsChecked} pod${podsChecked === 1 ? '' : 's'} checked)`);
     } else {
       deps.stdout(reports.map(renderReportText).join('\n\n'));
     }

@@ -15,7 +15,7 @@ export function renderReportText(r: IncidentReport): string {
     `Explanation: ${dx.explanation}`,
     `Confidence: ${dx.confidence.toFixed(2)} (${source})`,
     ...(dx.evidence.length ? ['Evidence:', ...dx.evidence.map((e) => `  | ${e}`)] : []),
-    `Recommended memory: ${r.verdict.recommendedLimit ?? r.recommendation.limit} (rule: ${r.recommendation.rule}; ${r.recommendation.basis})${llmSuggested}`,
+    `Recommended memory: ${r.verdict.recommendedLimit || r.recommendation.limit || 'none'} (rule: ${r.recommendation.rule}; ${r.recommendation.basis})${llmSuggested}`,
     `Policy: ${r.verdict.allowed ? 'allowed' : 'denied'} (${r.verdict.policyName}) — ${r.verdict.reasons.join('; ')}`,
     `Approvers: ${r.verdict.approvers.join(', ') || 'none configured'}`,
     'Auto-remediation: DISABLED (a decision is recorded, nothing is changed)',
