@@ -24,6 +24,8 @@ export interface ClusterReader {
   /** Follows ownerReferences (ReplicaSet → Deployment...) to the top-level workload. */
   resolveWorkload(namespace: string, owner: OwnerRef | undefined, podName: string): Promise<WorkloadRef>;
   namespaceExists(namespace: string): Promise<boolean>;
+  /** Every namespace the credentials may list (scan targets when none are configured). */
+  listNamespaces(): Promise<string[]>;
 }
 
 export interface LlmMessage {

@@ -2,7 +2,7 @@
 // no LLM; the expensive part (analyze-incident) runs only for new or changed incidents.
 import { detectIncidents } from '../core/detection/registry.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
-import type { FoundIncident } from '../core/model.ts';
+import type { FoundIncident, PodSnapshot } from '../core/model.ts';
 import type { ClusterReader } from '../ports.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -19,25 +19,23 @@ export async function detectNamespace(cluster: ClusterReader, namespace: string)
   if (pods.length === 0 && !(await cluster.namespaceExists(namespace))) {
     throw new AppError('k8s_not_found', `namespace "${namespace}" does not exist`, { namespace });
   }
+  return detectPods(cluster, namespace, pods);
+}
+
+/** Runs the rules over pods already in hand (a watch event), resolving each incident's workload. */
+export async function detectPods(cluster: ClusterReader, namespace: string, pods: PodSnapshot[]): Promise<DetectResult> {
   const byName = new Map(pods.map((p) => [p.name, p]));
-  const found: FoundIncident[] = [];
-  const seen = new Set<string>();
+  const found = new Map<string, FoundIncident>();
   for (const detection of detectIncidents(pods)) {
     const pod = byName.get(detection.pod);
     if (!pod) continue;
     const workload = await cluster.resolveWorkload(namespace, detection.owner, detection.pod);
     const fp = fingerprint(detection, workload);
-    // Several pods of one workload crash the same way: one incident, the most recent pod as its face.
-    if (seen.has(fp)) {
-      const i = found.findIndex((f) => f.fingerprint === fp);
-      const current = found[i];
-      if (current && (detection.lastTerminatedAt ?? '') > (current.detection.lastTerminatedAt ?? '')) {
-        found[i] = { detection, workload, fingerprint: fp, pod };
-      }
-      continue;
+    // Several pods of one workload crash the same way: one incident, the latest crash as its face.
+    const current = found.get(fp);
+    if (!current || (detection.lastTerminatedAt ?? '') > (current.detection.lastTerminatedAt ?? '')) {
+      found.set(fp, { detection, workload, fingerprint: fp, pod });
     }
-    seen.add(fp);
-    found.push({ detection, workload, fingerprint: fp, pod });
   }
-  return { namespace, podsChecked: pods.length, found };
+  return { namespace, podsChecked: pods.length, found: [...found.values()] };
 }

@@ -4,6 +4,8 @@ import type { AnalyzeJob } from '../core/jobs.ts';
 import type { IncidentReport } from '../core/model.ts';
 import type { AuditLog, ChatNotifier, IncidentStore } from '../ports.ts';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.ts';
+import { similarLine } from '../core/similar/summary.ts';
+import type { SimilarIncidents } from './similar-incidents.ts';
 import { refreshMessage } from './track-scan.ts';
 
 export interface RunAnalysisDeps extends AnalyzeDeps {
@@ -11,15 +13,17 @@ export interface RunAnalysisDeps extends AnalyzeDeps {
   notifier: ChatNotifier | undefined;
   audit: AuditLog;
   /** Similar past incidents for the prompt and the message; absent when embeddings are off. */
-  similarTo?: (found: AnalyzeJob['found']) => Promise<string[]>;
+  similar?: SimilarIncidents;
 }
 
 export type AnalysisOutcome = 'posted' | 'stored' | 'updated' | 'already-posted' | 'closed';
 
 export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promise<{ outcome: AnalysisOutcome; report?: IncidentReport }> {
   const log = deps.logger.child({ fingerprint: job.fingerprint, incidentId: job.incidentId });
-  const similar = deps.similarTo ? await deps.similarTo(job.found).catch(() => []) : undefined;
-  const analyzed = await analyzeIncident(deps, job.found, { similar });
+  // find() never throws and finds nothing when embeddings are unavailable.
+  const similar = deps.similar ? await deps.similar.find(job.found, { excludeId: job.incidentId }) : [];
+  const diagnosed = await analyzeIncident(deps, job.found, { similar: similar.map(similarLine) });
+  const analyzed: IncidentReport = similar.length > 0 ? { ...diagnosed, similar } : diagnosed;
 
   if (job.incidentId) {
     const updated = await deps.store.update(job.incidentId, (cur) => cur.status === 'resolved' ? undefined : {
@@ -30,10 +34,12 @@ export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promi
       diagnosis: analyzed.diagnosis,
       verdict: analyzed.verdict,
       contextHash: analyzed.contextHash,
+      ...(analyzed.similar ? { similar: analyzed.similar } : {}),
     });
     if (!updated) return { outcome: 'closed' };
     await deps.audit.append({ actor: 'system', action: 'incident_updated', incidentId: updated.id, outcome: 're-analyzed', ...auditFacts(updated) });
     await refreshMessage(deps, updated, log);
+    await deps.similar?.index(updated);
     return { outcome: 'updated', report: updated };
   }
 
@@ -41,6 +47,7 @@ export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promi
   if (!claim.created && claim.report.slack) return { outcome: 'already-posted', report: claim.report };
   if (!deps.notifier) {
     if (claim.created) await deps.audit.append({ actor: 'system', action: 'incident_posted', incidentId: claim.report.id, outcome: 'stored (no Slack configured)', ...auditFacts(claim.report) });
+    if (claim.created) await deps.similar?.index(claim.report);
     return { outcome: 'stored', report: claim.report };
   }
   // Created now, or created by an earlier attempt whose Slack post failed: post it once.
@@ -48,6 +55,7 @@ export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promi
   const posted = (await deps.store.setSlackRef(claim.report.id, ref)) ?? { ...claim.report, slack: ref };
   await deps.audit.append({ actor: 'system', action: 'incident_posted', incidentId: posted.id, outcome: 'posted', ...auditFacts(posted), details: { channel: ref.channel, ts: ref.ts, diagnosis: posted.diagnosis.source } });
   log.info({ incidentId: posted.id, channel: ref.channel, ts: ref.ts }, 'incident posted');
+  await deps.similar?.index(posted);
   return { outcome: 'posted', report: posted };
 }
 

@@ -130,5 +130,10 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
         throw err;
       }
     },
+
+    async listNamespaces() {
+      const res = await call({ verb: 'list', resource: 'namespaces' }, () => core.listNamespace({}, timeout));
+      return res.items.map((n) => n.metadata?.name).filter((n): n is string => Boolean(n)).sort();
+    },
   };
 }

@@ -15,5 +15,6 @@ export function createDumpReader(json: unknown): ClusterReader & { namespaces():
     readNode: async (name) => dump.nodes.find((n) => n.name === name),
     resolveWorkload: async (_ns, owner, podName) => workloadFromOwner(owner, podName),
     namespaceExists: async (ns) => namespaces.includes(ns),
+    listNamespaces: async () => namespaces,
   };
 }

@@ -256,7 +256,8 @@ export async function startPodWatch(opts: PodWatchOptions): Promise<PodWatch> {
         const e = code !== undefined
           ? new AppError(code === 403 ? 'k8s_forbidden' : 'k8s_error', `watch answered HTTP ${code} ${err instanceof Error ? err.message : ''}`.trim())
           : toK8sError(err, { verb: 'watch', resource: 'pods', namespace: scope.namespace });
-        return end({ kind: 'error', healthy, detail: e.message, code: e.code });
+        // An open stream cut by the other side (API server shutdown, proxy, network) vs. a request that failed.
+        return end({ kind: connected && code === undefined ? 'closed' : 'error', healthy, detail: e.message, code: e.code });
       }
       if (performance.now() - startedAt >= (timeoutSeconds - 1) * 1000) return end({ kind: 'expired', healthy: true });
       return end({ kind: 'closed', healthy, detail: 'the API server closed the watch' });

@@ -13,8 +13,10 @@ end
 `;
 
 /**
- * KEYS: 1 fingerprint key, 2 new incident key, 3 active index, 4 fingerprint history, 5 workload history
- * ARGV: 1 id, 2 json, 3 fingerprint, 4 ttl seconds, 5 score (firstSeen ms), 6 incident key prefix, 7 history cap
+ * KEYS: 1 fingerprint key, 2 new incident key, 3 active index, 4 fingerprint history, 5 workload history,
+ *       6 recent index (all incidents)
+ * ARGV: 1 id, 2 json, 3 fingerprint, 4 ttl seconds, 5 score (firstSeen ms), 6 incident key prefix, 7 history cap,
+ *       8 recent index cap
  * Returns {created 0|1, id, json, version}, or {-1, id} when the id is taken by another incident.
  */
 export const CLAIM = luaScript(`${INDEX_HISTORY}
@@ -36,14 +38,16 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 index_history(KEYS[4], ARGV[5], ARGV[1], cap, ttl)
 index_history(KEYS[5], ARGV[5], ARGV[1], cap, ttl)
+index_history(KEYS[6], ARGV[5], ARGV[1], tonumber(ARGV[8]), ttl)
 return {1, ARGV[1], ARGV[2], '1'}
 `);
 
 /**
  * Compare-and-set write of one incident.
- * KEYS: 1 incident key, 2 fingerprint key, 3 active index, 4 fingerprint history, 5 workload history
+ * KEYS: 1 incident key, 2 fingerprint key, 3 active index, 4 fingerprint history, 5 workload history,
+ *       6 recent index (all incidents)
  * ARGV: 1 id, 2 json, 3 new status, 4 expected version or '', 5 expected status or '', 6 fingerprint,
- *       7 ttl seconds, 8 score, 9 history cap
+ *       7 ttl seconds, 8 score, 9 history cap, 10 recent index cap
  * Returns {1, newVersion} | {0, currentVersion} (conflict) | {-1} (missing) | {-2} (fingerprint differs).
  */
 export const COMMIT = luaScript(`${INDEX_HISTORY}
@@ -67,5 +71,6 @@ end
 local cap = tonumber(ARGV[9])
 index_history(KEYS[4], ARGV[8], ARGV[1], cap, ttl)
 index_history(KEYS[5], ARGV[8], ARGV[1], cap, ttl)
+index_history(KEYS[6], ARGV[8], ARGV[1], tonumber(ARGV[10]), ttl)
 return {1, version}
 `);

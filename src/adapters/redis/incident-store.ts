@@ -8,6 +8,7 @@
 //   active                       zset of active incident ids, by firstSeen
 //   hist:fp:{fingerprint}        zset of incident ids, by firstSeen (capped)
 //   hist:wl:{ns}/{kind}/{name}   zset of incident ids of a workload, by firstSeen (capped)
+//   recent                       zset of all incident ids, open or closed, by firstSeen (capped)
 //   thread:{channel}:{ts}        incident id of a Slack thread root
 //   turns:{id}                   list of thread turns (JSON), capped by the caller's max
 //   seen:{key}                   dedup markers
@@ -43,6 +44,8 @@ export interface IncidentStoreOptions {
   retentionDays?: number;
   /** Most incidents remembered per fingerprint and per workload. */
   historyCap?: number;
+  /** Most incidents listed by listRecent (the scorecard's window). Default 5000. */
+  recentCap?: number;
   /** Bound on read-modify-write retries under contention. */
   maxAttempts?: number;
   logger?: Logger;
@@ -108,6 +111,7 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
   const prefix = options.prefix.endsWith(':') ? options.prefix : `${options.prefix}:`;
   const ttl = Math.max(1, Math.round((options.retentionDays ?? 30) * DAY_SECONDS));
   const historyCap = options.historyCap ?? 200;
+  const recentCap = Math.max(1, Math.floor(options.recentCap ?? 5000));
   const maxAttempts = options.maxAttempts ?? 50;
 
   const key = {
@@ -115,6 +119,7 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
     incidentPrefix: `${prefix}incident:`,
     fingerprint: (fp: string) => `${prefix}fp:${fp}`,
     active: `${prefix}active`,
+    recent: `${prefix}recent`,
     fpHistory: (fp: string) => `${prefix}hist:fp:${fp}`,
     workloadHistory: (ns: string, kind: string, name: string) => `${prefix}hist:wl:${ns}/${kind}/${name}`,
     thread: (channel: string, ts: string) => `${prefix}thread:${channel}:${ts}`,
@@ -139,7 +144,7 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
       runLua(
         redis,
         COMMIT,
-        [key.incident(r.id), key.fingerprint(r.fingerprint), key.active, key.fpHistory(r.fingerprint), workloadKey(r)],
+        [key.incident(r.id), key.fingerprint(r.fingerprint), key.active, key.fpHistory(r.fingerprint), workloadKey(r), key.recent],
         [
           r.id,
           JSON.stringify(r),
@@ -150,6 +155,7 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
           ttl,
           firstSeenScore(r),
           historyCap,
+          recentCap,
         ],
       ),
     )) as number[];
@@ -262,8 +268,8 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
         runLua(
           redis,
           CLAIM,
-          [key.fingerprint(fingerprint), key.incident(report.id), key.active, key.fpHistory(fingerprint), workloadKey(report)],
-          [report.id, JSON.stringify(report), fingerprint, ttl, firstSeenScore(report), key.incidentPrefix, historyCap],
+          [key.fingerprint(fingerprint), key.incident(report.id), key.active, key.fpHistory(fingerprint), workloadKey(report), key.recent],
+          [report.id, JSON.stringify(report), fingerprint, ttl, firstSeenScore(report), key.incidentPrefix, historyCap, recentCap],
         ),
       )) as [number, string, string, string];
       const [created, id, json] = reply;
@@ -328,6 +334,15 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
         totalOccurrences,
         incidents: reports.slice(0, Math.max(0, limit)).map(historyItem),
       };
+    },
+
+    async listRecent(limit) {
+      const n = Math.floor(limit);
+      if (!(n > 0)) return [];
+      const ids = await withStore('list recent incidents', () => redis.zrevrange(key.recent, 0, n - 1));
+      const { reports, missing } = await readMany(ids);
+      if (missing.length > 0) await withStore('prune recent index', () => redis.zrem(key.recent, ...missing));
+      return reports;
     },
 
     async setSlackRef(id, ref: SlackRef) {

@@ -206,6 +206,8 @@ export interface JobContext<T> {
   /** 1 on the first run. */
   attempt: number;
   maxAttempts: number;
+  /** When the job was enqueued (ms since epoch), for queue-wait metrics. */
+  enqueuedAt: number;
   /** Aborted when the worker is closing; long handlers should stop early. */
   signal?: AbortSignal;
 }
@@ -243,6 +245,7 @@ export function startWorker<N extends QueueName>(queue: N, handler: JobHandler<J
       data: parsed.data,
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
+      enqueuedAt: job.timestamp,
       ...(signal ? { signal } : {}),
     };
     try {

@@ -62,7 +62,7 @@ export function createUsageHistory(opts: UsageHistoryOptions): UsageHistory {
     },
 
     async samples(namespace, pod, container): Promise<Array<{ at: string; bytes: number }>> {
-      const members = await withStore('usage history read', () => redis.zrange(usageKey(prefix, namespace, pod, container), 0, -1));
+      const members = await withStore('usage history read', () => redis.zrange(usageKey(prefix, namespace, pod, container), 0, '-1'));
       return members.flatMap((m) => parseMember(m) ?? []);
     },
   };

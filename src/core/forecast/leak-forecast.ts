@@ -62,7 +62,7 @@ const DEFAULTS = { minSamples: 6, minSpanMinutes: 5, minR2: 0.8 };
 const RESTART_DROP = 0.3;
 /** Samples each side of a candidate drop whose medians are compared. */
 const DROP_WINDOW = 3;
-/** Growth over the observed span below this fraction of the level is flat. */
+/** Growth over the observed span, and robust spread, below this fraction of the level is flat. */
 const FLAT_FRACTION = 0.01;
 /** Residuals beyond this many robust standard deviations are outliers. */
 const OUTLIER_SIGMAS = 3;
@@ -116,8 +116,11 @@ export function forecastLeak(samples: UsagePoint[], opts: ForecastOptions): Fore
   };
   const no = (reason: NoForecastReason, extra: Partial<NoLeakForecast> = {}): NoLeakForecast => ({ forecast: false, reason, ...facts, ...extra });
 
-  if (Math.abs(slope * span) <= FLAT_FRACTION * level) return no('flat');
+  // Flat means stable: no growth worth the name and little spread. Swings without a trend are noisy.
+  const noGrowth = Math.abs(slope * span) <= FLAT_FRACTION * level;
+  if (noGrowth && scale <= FLAT_FRACTION * level) return no('flat');
   if (outliers > MAX_OUTLIER_FRACTION * all.length || facts.r2 < o.minR2) return no('noisy');
+  if (noGrowth) return no('flat');
   if (slope < 0) return no('shrinking');
 
   const crossT = (o.limitBytes - intercept) / slope;
@@ -129,18 +132,29 @@ export function forecastLeak(samples: UsagePoint[], opts: ForecastOptions): Fore
 }
 
 /**
- * The samples after the last restart. A drop counts when the median of the next few samples is
- * well below the median of the few before: a lone dip (a bad scrape) is not a restart, while a
- * drop at the very end is (the container just restarted; too few new samples to forecast yet).
+ * The samples after the last restart. A drop counts when the next few samples are well below
+ * the few before, compared by medians that lean against a split (lower median before, upper
+ * after), so a lone spike or dip is an outlier, not a restart. A drop at the very end counts (the
+ * container just restarted: too few new samples to forecast yet); one high sample at the very
+ * start does not (it is left to the outlier filter).
  */
 function sinceLastRestart<T extends { y: number }>(points: T[]): T[] {
   let start = 0;
-  for (let i = 1; i < points.length; i++) {
-    const before = median(points.slice(Math.max(start, i - DROP_WINDOW), i).map((p) => p.y));
-    const after = median(points.slice(i, i + DROP_WINDOW).map((p) => p.y));
-    if (after < (1 - RESTART_DROP) * before) start = i;
+  for (let i = start + 2; i < points.length; i++) {
+    const before = sorted(points.slice(Math.max(start, i - DROP_WINDOW), i).map((p) => p.y));
+    const after = sorted(points.slice(i, i + DROP_WINDOW).map((p) => p.y));
+    const lowerBefore = before[(before.length - 1) >> 1]!;
+    const upperAfter = after[after.length >> 1]!;
+    if (upperAfter < (1 - RESTART_DROP) * lowerBefore) {
+      start = i;
+      i += 1; // the new segment needs two samples before the next drop can be judged
+    }
   }
   return points.slice(start);
+}
+
+function sorted(values: number[]): number[] {
+  return [...values].sort((a, b) => a - b);
 }
 
 /** Theil–Sen: slope = median of pairwise slopes, intercept = median of y − slope·t. */
@@ -171,7 +185,7 @@ function rSquared(points: Point[], slope: number, intercept: number): number {
 
 function median(values: number[]): number {
   if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
+  const s = sorted(values);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }

@@ -1,7 +1,8 @@
 // The one Slack message per incident: what happened, why, how sure, what to change, what the
 // policy says, and the Approve/Reject buttons while it is open. Every untrusted string (names,
 // logs, events, LLM output) is escaped; every limit is met by cutting visibly.
-import type { IncidentKind, IncidentReport, IncidentStatus } from '../model.ts';
+import type { IncidentKind, IncidentReport, IncidentStatus, SimilarIncident } from '../model.ts';
+import { isoDay } from '../similar/summary.ts';
 import { toBytes } from '../quantity.ts';
 import { SLACK_LIMITS as L, type ActionsBlock, type Block, type RenderedMessage, type TextObject } from './block-kit.ts';
 import { codeBlock, codeSpan, escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
@@ -123,6 +124,30 @@ function recommendation(r: IncidentReport): Block {
   return { type: 'section', block_id: 'incident_recommendation', text: md(lines.join('\n')) };
 }
 
+const SIMILAR_SHOWN = 5;
+
+/** Most recent approval among similar incidents, else the most recent decision of any kind. */
+function lastDecided(similar: SimilarIncident[]): SimilarIncident | undefined {
+  const decided = similar.filter((s) => s.decision !== undefined);
+  const newest = (list: SimilarIncident[]) =>
+    list.reduce<SimilarIncident | undefined>((best, s) => (!best || (Date.parse(s.lastSeen) || 0) > (Date.parse(best.lastSeen) || 0) ? s : best), undefined);
+  return newest(decided.filter((s) => s.decision!.startsWith('approved'))) ?? newest(decided);
+}
+
+function similarIncidents(r: IncidentReport): Block[] {
+  const similar = r.similar ?? [];
+  if (!similar.length) return [];
+  const n = similar.length;
+  const last = lastDecided(similar);
+  const head = `🔁 *${n} similar incident${n === 1 ? '' : 's'}*${last ? `; last ${escapeMrkdwn(truncate(last.decision!, 200))} (${escapeMrkdwn(truncate(last.workload, NAME_MAX))})` : '; no decisions recorded on them'}`;
+  const items = similar.slice(0, SIMILAR_SHOWN).map((s) => {
+    const decision = s.decision !== undefined ? escapeMrkdwn(truncate(s.decision, 200)) : 'no decision';
+    return `• ${escapeMrkdwn(isoDay(s.lastSeen))} ${codeSpan(truncate(s.workload, NAME_MAX))}: ${escapeMrkdwn(truncate(s.summary, 300))} — ${decision} · ${Math.round(s.score * 100)}% similar`;
+  });
+  if (n > SIMILAR_SHOWN) items.push(`_… ${n - SIMILAR_SHOWN} more_`);
+  return [{ type: 'context', block_id: 'incident_similar', elements: [md([head, ...items].join('\n'))] }];
+}
+
 function policy(r: IncidentReport): Block {
   const v = r.verdict;
   const head = `*Policy* ${codeSpan(truncate(v.policyName, 80))}: ${v.allowed ? '✅ allowed' : '🚫 denied'}`;
@@ -223,6 +248,7 @@ export function renderIncidentMessage(report: IncidentReport, opts: RenderIncide
     ...evidence(report),
     confidence(report),
     recommendation(report),
+    ...similarIncidents(report),
     policy(report),
     { type: 'context', block_id: 'incident_safety', elements: [md(SAFETY_LINE)] },
     ...status(report, opts.showButtons ?? true),

@@ -26,10 +26,8 @@ export function workloadKey(subject: IncidentReport | FoundIncident): string {
 export function incidentSummaryText(subject: IncidentReport | FoundIncident): string {
   const d = subject.detection;
   const lines = [
-    `kind: ${d.kind}`,
-    `workload: ${subject.workload.kind} ${clip(subject.workload.name, FIELD_MAX)} in namespace ${clip(d.namespace, FIELD_MAX)}`,
-    `container: ${clip(d.container, FIELD_MAX)} (${d.containerType})`,
-    `memory limit: ${d.memoryLimit ?? 'none'}; request: ${d.memoryRequest ?? 'none'}`,
+    `${d.kind}: ${subject.workload.kind} ${clip(subject.workload.name, FIELD_MAX)} in ${clip(d.namespace, FIELD_MAX)}, container ${clip(d.container, FIELD_MAX)} (${d.containerType})`,
+    `memory limit ${d.memoryLimit ?? 'none'}, request ${d.memoryRequest ?? 'none'}`,
     `reason: ${clip(d.reason, FIELD_MAX)}`,
   ];
   const facts = d.facts.slice(0, FACTS_MAX).map((f) => clip(f, FIELD_MAX));

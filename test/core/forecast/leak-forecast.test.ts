@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { forecastLeak, type ForecastResult, type UsagePoint } from '../../../src/core/forecast/leak-forecast.ts';
 
 const Mi = 1024 * 1024;
@@ -71,6 +72,11 @@ const cases: Case[] = [
   {
     name: 'noisy: a weak trend under random ±10 MiB swings',
     samples: series(16, 1, (_, t) => 40 + 0.5 * t + (noise() * 2 - 1) * 10),
+    expected: { forecast: false, reason: 'noisy' },
+  },
+  {
+    name: 'noisy: random ±10 MiB swings without a trend are not "flat"',
+    samples: series(16, 1, () => 40 + (noise() * 2 - 1) * 10),
     expected: { forecast: false, reason: 'noisy' },
   },
   {
@@ -178,5 +184,31 @@ describe('forecastLeak', () => {
     const broken = [...growth, { at: 'not a time', bytes: 1 }, { at: iso(3), bytes: Number.NaN }];
     const result = forecastLeak(broken, { limitBytes: LIMIT, horizonMinutes: 30, now: iso(lastT) });
     expect(result).toMatchObject({ forecast: true, samplesUsed: 12 });
+  });
+
+  it('recovers the exact time to limit of any clean linear leak, in any order, despite one spike', () => {
+    fc.assert(fc.property(
+      fc.record({
+        startMi: fc.integer({ min: 10, max: 400 }),
+        slopeKiPerMin: fc.integer({ min: 256, max: 20_480 }),
+        n: fc.integer({ min: 8, max: 60 }),
+        stepSeconds: fc.integer({ min: 15, max: 120 }),
+        spikeAt: fc.nat(),
+        seed: fc.integer(),
+      }),
+      ({ startMi, slopeKiPerMin, n, stepSeconds, spikeAt, seed }) => {
+        const step = stepSeconds / 60;
+        // A leak worth the name: at least 3% growth over the observed span (1% or less is "flat").
+        fc.pre((slopeKiPerMin / 1024) * (n - 2) * step >= 0.03 * startMi);
+        const clean = series(n, step, (_, t) => startMi + (slopeKiPerMin * t) / 1024);
+        const spiked = clean.map((s, i) => (i === spikeAt % n ? { ...s, bytes: s.bytes * 2 } : s));
+        const shuffled = [...spiked].sort((a, b) => (((Date.parse(a.at) ^ seed) & 7) - ((Date.parse(b.at) ^ seed) & 7)));
+        const lastMinute = (n - 1) * step;
+        const limitBytes = (startMi + (slopeKiPerMin * (lastMinute + 10)) / 1024) * Mi; // 10 minutes after the last sample
+        const result = forecastLeak(shuffled, { limitBytes, horizonMinutes: 60, now: iso(lastMinute), minSpanMinutes: 1 });
+        expect(result).toMatchObject({ forecast: true, outliers: 1, samplesUsed: n - 1 });
+        expect(result.minutesToLimit).toBeCloseTo(10, 2);
+      },
+    ));
   });
 });

@@ -162,3 +162,43 @@ describe('huge inputs stay within Slack limits', () => {
     expect(actions(msg.blocks)).toBeUndefined();
   });
 });
+
+describe('similar incidents', () => {
+  const similarText = (r: IncidentReport): string | undefined => {
+    const block = renderIncidentMessage(r).blocks.find((b) => b.block_id === 'incident_similar');
+    return block?.type === 'context' ? block.elements[0]!.text : undefined;
+  };
+  const item = (patch: Partial<NonNullable<IncidentReport['similar']>[number]>) => ({
+    id: 'inc-1', summary: 'OOMKilled of container app at limit 128Mi', workload: 'demo/Deployment/checkout', lastSeen: '2025-02-11T14:02:00Z', score: 0.9, ...patch,
+  });
+
+  it.each([
+    ['no similar incidents', undefined, undefined],
+    ['an empty list', [], undefined],
+    ['the newest approval, even when a rejection is newer', [
+      item({ id: 'a', decision: 'approved 256Mi on 2025-02-11', lastSeen: '2025-02-11T14:02:00Z' }),
+      item({ id: 'b', decision: 'approved 512Mi on 2025-02-25', lastSeen: '2025-02-25T10:00:00Z', workload: 'demo/Deployment/cart' }),
+      item({ id: 'c', decision: 'rejected on 2025-03-01: not now', lastSeen: '2025-03-01T10:00:00Z' }),
+    ], '🔁 *3 similar incidents*; last approved 512Mi on 2025-02-25 (demo/Deployment/cart)'],
+    ['the newest rejection when nothing was approved', [
+      item({ id: 'c', decision: 'rejected on 2025-03-01: not now', lastSeen: '2025-03-01T10:00:00Z' }),
+    ], '🔁 *1 similar incident*; last rejected on 2025-03-01: not now (demo/Deployment/checkout)'],
+    ['no decision at all', [item({}), item({ id: 'x' })], '🔁 *2 similar incidents*; no decisions recorded on them'],
+  ])('summarises %s', (_name, similar, head) => {
+    const text = similarText({ ...incidentReport(), ...(similar ? { similar } : {}) });
+    if (head === undefined) expect(text).toBeUndefined();
+    else expect(text!.split('\n')[0]).toBe(head);
+  });
+
+  it('lists at most five, escaped, with a visible remainder', () => {
+    const similar = Array.from({ length: 7 }, (_, i) => item({ id: `inc-${i}`, summary: `<!channel> leak ${i}`, workload: `demo/Deployment/<@U0EVIL>${i}` }));
+    const r = { ...incidentReport(), similar };
+    const msg = renderIncidentMessage(r);
+    const lines = similarText(r)!.split('\n');
+    expect(lines).toHaveLength(1 + 5 + 1);
+    expect(lines[1]).toBe('• 2025-02-11 `demo/Deployment/&lt;@U0EVIL&gt;0`: &lt;!channel&gt; leak 0 — no decision · 90% similar');
+    expect(lines.at(-1)).toBe('_… 2 more_');
+    expect(foreignControlSequences(msg)).toEqual([]);
+    expectSlackAccepts(msg);
+  });
+});

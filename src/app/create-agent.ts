@@ -1,0 +1,204 @@
+// Wiring, done once: config → adapters → use cases → Slack app, workers, scheduler, pod watch and
+// the health server. main.ts and the end-to-end tests both build the agent through here, so the
+// tests run exactly what users run.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/env.ts';
+import { policyDir } from '../config/paths.ts';
+import { loadPolicies } from '../config/policy-files.ts';
+import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
+import { startHealthServer, type HealthServer } from '../adapters/http/health.ts';
+import { sha256Hex } from '../adapters/hash.ts';
+import { createClusterReader } from '../adapters/kubernetes/cluster-reader.ts';
+import { loadKubeConfig } from '../adapters/kubernetes/kube-config.ts';
+import { startPodWatch, type PodWatch } from '../adapters/kubernetes/pod-watch.ts';
+import { createOllamaClient } from '../adapters/ollama/llm-client.ts';
+import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
+import { connectRedis } from '../adapters/redis/connection.ts';
+import { createIncidentStore } from '../adapters/redis/incident-store.ts';
+import { closeAll, createQueues, startWorker, type Queues, type RunningWorker } from '../adapters/redis/queues.ts';
+import { createSlackApp, type SlackApp } from '../adapters/slack/app.ts';
+import { isAppError } from '../core/errors.ts';
+import type { PolicySet } from '../core/policy/schema.ts';
+import { createLogger } from '../logging.ts';
+import { systemClock, type ClusterReader, type Clock, type LlmClient, type Logger } from '../ports.ts';
+import { answerThread } from '../usecases/answer-thread.ts';
+import { runAnalysis, type RunAnalysisDeps } from '../usecases/run-analysis.ts';
+import { runScanJob, type ScanJobDeps } from '../usecases/run-scan-job.ts';
+import { hasModel, instrumentLlm } from './instrument-llm.ts';
+import { createWatchHandler } from './watch-handler.ts';
+
+export interface AgentOverrides {
+  kubeConfig?: KubeConfig;
+  logger?: Logger;
+  clock?: Clock;
+  /** Listen address of the health and Slack HTTP servers (tests bind loopback). */
+  host?: string;
+}
+
+export interface Agent {
+  readonly healthPort: number;
+  /** Port of the Slack HTTP receiver (HTTP mode only). */
+  readonly slackPort: number | undefined;
+  readonly metrics: Metrics;
+  readonly policies: PolicySet;
+  stop(): Promise<void>;
+}
+
+export async function startAgent(config: Config, overrides: AgentOverrides = {}): Promise<Agent> {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = overrides.clock ?? systemClock;
+  const metrics = createMetrics({ onSourceError: (source, err) => logger.warn({ source, err: (err as Error).message }, 'metrics source failed') });
+
+  // Fail fast on what a human must fix: policies and Redis.
+  const policies = await loadPolicies(policyDir(config.POLICY_DIR));
+  const kubeConfig = overrides.kubeConfig ?? loadKubeConfig(config.KUBECONFIG);
+  const cluster = createClusterReader(kubeConfig);
+  const redis = await connectRedis(config.REDIS_URL, 'store');
+  const workerRedis = await connectRedis(config.REDIS_URL, 'worker');
+  const connections: Redis[] = [redis, workerRedis];
+
+  const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });
+  const audit = new RedisAuditLog(redis, config.KEY_PREFIX, clock);
+  const queues: Queues = createQueues({ connection: workerRedis, prefix: `${config.KEY_PREFIX}bull` });
+  metrics.setQueueDepthSource(() => queues.depths());
+  metrics.setOpenIncidentsSource(async () => (await store.listOpen()).length);
+
+  const rawLlm = config.LLM_ENABLED
+    ? createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, embedModel: config.OLLAMA_EMBED_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger })
+    : undefined;
+  const llm: LlmClient | undefined = rawLlm ? instrumentLlm(rawLlm, metrics) : undefined;
+
+  const slack: SlackApp | undefined = config.SLACK_BOT_TOKEN
+    ? await createSlackApp({
+        botToken: config.SLACK_BOT_TOKEN,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        appToken: config.SLACK_APP_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        port: config.PORT,
+        host: overrides.host,
+        channelId: config.SLACK_CHANNEL_ID as string,
+        store, audit, queue: queues, policies, clock, logger,
+        onSlackError: (method, error) => {
+          if (error === 'ratelimited') metrics.slackRateLimitedTotal.inc({ method });
+          else metrics.slackApiErrorsTotal.inc({ method, error });
+        },
+        onDecision: (action, outcome) => metrics.decisionsTotal.inc({ action, outcome }),
+      })
+    : undefined;
+  if (!slack) logger.warn({}, 'SLACK_BOT_TOKEN not set: incidents are stored and audited but not posted');
+
+  const hash = sha256Hex;
+  const trackDeps = {
+    store, queue: queues, notifier: slack?.notifier, audit, clock, logger, hash, quietMinutes: config.RESOLVE_QUIET_MINUTES,
+  };
+  const scanDeps: ScanJobDeps = {
+    ...trackDeps,
+    cluster,
+    reply: slack?.reply,
+    onScanned: (job, outcome) => metrics.scansTotal.inc({ namespace: job.namespace, trigger: job.trigger, outcome }),
+  };
+  const analysisDeps: RunAnalysisDeps = {
+    cluster, llm, policies, logger, clock, hash, store, audit, notifier: slack?.notifier,
+    logLimits: { tailLines: config.LOG_TAIL_LINES, limitBytes: config.LOG_LIMIT_BYTES },
+  };
+
+  const workerOpts = { connection: workerRedis, prefix: `${config.KEY_PREFIX}bull`, logger };
+  const waited = (queue: string, enqueuedAt: number) => metrics.queueWaitSeconds.observe({ queue }, Math.max(0, clock.now().getTime() - enqueuedAt) / 1000);
+  const workers: RunningWorker[] = [
+    startWorker('scan', async (job) => {
+      waited('scan', job.enqueuedAt);
+      const stopTimer = metrics.scanDurationSeconds.startTimer();
+      try {
+        await runScanJob(scanDeps, job.data);
+      } finally {
+        stopTimer();
+      }
+    }, { ...workerOpts, concurrency: 2 }),
+    startWorker('analyze', async (job) => {
+      waited('analyze', job.enqueuedAt);
+      const result = await runAnalysis(analysisDeps, job.data);
+      if (result.outcome === 'posted' || result.outcome === 'stored') {
+        metrics.incidentsDetectedTotal.inc({ kind: job.data.found.detection.kind });
+      }
+      const reason = result.report?.diagnosis.fallbackReason;
+      if (reason && result.outcome !== 'already-posted') metrics.llmFallbacksTotal.inc({ reason });
+      return result.outcome;
+    }, { ...workerOpts, concurrency: config.LLM_CONCURRENCY }),
+    ...(slack
+      ? [startWorker('thread', async (job) => {
+          waited('thread', job.enqueuedAt);
+          await answerThread({ store, llm, notifier: slack.notifier, audit, clock, logger }, job.data);
+        }, { ...workerOpts, concurrency: config.LLM_CONCURRENCY })]
+      : []),
+  ];
+
+  // Scheduled scans are the safety net; the watch is the fast path. Both feed one pipeline.
+  const namespaces = config.SCAN_NAMESPACES.length > 0 ? config.SCAN_NAMESPACES : await allowedNamespaces(cluster, logger);
+  await queues.syncScanSchedules(namespaces, config.SCAN_INTERVAL_SECONDS * 1000);
+  logger.info({ namespaces, everySeconds: config.SCAN_INTERVAL_SECONDS }, 'scan schedules in place');
+
+  let watch: PodWatch | undefined;
+  if (config.WATCH_ENABLED) {
+    const onPod = createWatchHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(namespaces) });
+    watch = await startPodWatch({
+      kubeConfig,
+      namespaces: config.SCAN_NAMESPACES,
+      onPod,
+      logger,
+      onRestart: (reason) => metrics.watchRestartsTotal.inc({ reason }),
+    });
+  }
+
+  if (slack) await slack.start();
+  const health: HealthServer = await startHealthServer({
+    port: config.HEALTH_PORT,
+    host: overrides.host,
+    metrics,
+    logger,
+    checks: {
+      redis: async () => { await redis.ping(); },
+      kubernetes: async () => { await cluster.namespaceExists(namespaces[0] ?? 'default'); },
+      ...(slack ? { slack: () => slack.checkAuth() } : {}),
+    },
+    degradedChecks: rawLlm?.listModels
+      ? {
+          ollama: async () => {
+            const res = await rawLlm.listModels();
+            if (!res.ok) throw new Error(`${res.code}: ${res.message}`);
+            if (!hasModel(res.models, config.OLLAMA_MODEL)) throw new Error(`model "${config.OLLAMA_MODEL}" is not pulled (ollama pull ${config.OLLAMA_MODEL})`);
+          },
+        }
+      : {},
+  });
+  logger.info({ healthPort: health.port, slackPort: slack?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'kube-ai-sre-agent started');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    healthPort: health.port,
+    slackPort: slack?.port,
+    metrics,
+    policies,
+    stop: () => {
+      stopped ??= (async () => {
+        await watch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'pod watch did not stop cleanly'));
+        await slack?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Slack app did not stop cleanly'));
+        await closeAll({ workers, queues, connections }).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'queues did not close cleanly'));
+        await health.close();
+        logger.info({}, 'kube-ai-sre-agent stopped');
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function allowedNamespaces(cluster: ClusterReader, logger: Logger): Promise<string[]> {
+  try {
+    return await cluster.listNamespaces();
+  } catch (err) {
+    if (isAppError(err, 'k8s_forbidden')) {
+      logger.error({ code: err.code }, 'SCAN_NAMESPACES is empty and the agent may not list namespaces: set SCAN_NAMESPACES');
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,116 @@
+// Text answers to `/sre incidents | history | audit | policy`: short mrkdwn, every stored or
+// typed string escaped, cut visibly to stay under Slack's message size.
+import type { AuditEntry } from '../audit/entry.ts';
+import type { IncidentReport, WorkloadRef } from '../model.ts';
+import type { PolicySet } from '../policy/schema.ts';
+import type { IncidentHistory, AuditVerifyResult } from '../../ports.ts';
+import { escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
+import { messageLink } from './scan-summary.ts';
+
+/** Under Slack's 4000-character guidance for a message's text. */
+export const REPLY_MAX = 3900;
+const MAX_LIST = 25;
+
+const esc = (s: string, max = 200) => escapeMrkdwn(truncate(s.replace(/\s+/g, ' '), max));
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function finish(lines: string[]): string {
+  return truncate(lines.join('\n'), REPLY_MAX);
+}
+
+export function incidentsReply(reports: readonly IncidentReport[]): string {
+  if (reports.length === 0) return 'No open incidents.';
+  const lines = [`*Open incidents* (${reports.length}):`];
+  for (const r of reports.slice(0, MAX_LIST)) {
+    const label = esc(`${r.detection.kind} ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`, 150);
+    const title = r.slack ? `<${messageLink(r.slack)}|${label}>` : label;
+    const status = r.status === 'open' ? 'awaiting a decision' : r.status;
+    lines.push(`• ${title} — ${status}, ${plural(r.occurrences, 'occurrence')}, last seen ${slackDate(r.lastSeen)}`);
+  }
+  if (reports.length > MAX_LIST) lines.push(`_… and ${reports.length - MAX_LIST} more_`);
+  return finish(lines);
+}
+
+export interface WorkloadHistoryEntry {
+  namespace: string;
+  workload: WorkloadRef;
+  history: IncidentHistory;
+}
+
+function decisionLine(d: NonNullable<IncidentHistory['incidents'][number]['decision']>): string {
+  const verb = d.action === 'approve' ? 'approved' : 'rejected';
+  const reason = d.reason?.trim() ? ` ("${esc(d.reason, 200)}")` : '';
+  return `${verb} by ${mention(d.userId, d.userName)} on ${slackDate(d.at)}${reason}`;
+}
+
+export function historyReply(asked: string, entries: readonly WorkloadHistoryEntry[]): string {
+  if (entries.length === 0) return `No incidents remembered for ${esc(asked, 300)}.`;
+  const lines: string[] = [];
+  for (const { namespace, workload, history: h } of entries) {
+    lines.push(
+      `*${esc(`${workload.kind}/${workload.name}`, 150)}* in ${esc(namespace, 63)}: ${plural(h.count, 'incident')}, ${plural(h.totalOccurrences, 'occurrence')}` +
+        (h.firstSeen ? `, first seen ${slackDate(h.firstSeen)}` : '') +
+        (h.lastSeen ? `, last seen ${slackDate(h.lastSeen)}` : ''),
+    );
+    // Oldest first, so the line reads as the limit's history.
+    const limits = [...h.incidents].reverse().map((i) => i.memoryLimit ?? 'none');
+    const changes = limits.filter((l, i) => i === 0 || l !== limits[i - 1]);
+    if (changes.length > 0) lines.push(`Memory limit over time: ${changes.map((l) => esc(l, 20)).join(' → ')}`);
+    for (const i of h.incidents.slice(0, MAX_LIST)) {
+      const decided = i.decision ? `; ${decisionLine(i.decision)}` : '';
+      const resolved = i.resolvedAt ? `; resolved ${slackDate(i.resolvedAt)}` : '';
+      lines.push(
+        `• ${slackDate(i.firstSeen)} ${esc(i.kind, 40)} in container ${esc(i.container, 63)}: limit ${esc(i.memoryLimit ?? 'none', 20)}, ` +
+          `recommended ${esc(i.recommendedLimit, 20)}, ${plural(i.occurrences, 'occurrence')}, ${i.status}${decided}${resolved}`,
+      );
+    }
+    if (h.count > h.incidents.length) lines.push(`_… ${h.count - h.incidents.length} older not shown_`);
+  }
+  return finish(lines);
+}
+
+function verifyLine(v: AuditVerifyResult | { error: string }): string {
+  if ('error' in v) return `Chain check: could not run (${esc(v.error, 200)}).`;
+  if (v.ok) return `Chain check: intact (${plural(v.entries, 'entry', 'entries')} verified).`;
+  return `Chain check: ⚠️ BROKEN at entry ${v.firstBadIndex ?? v.entries}: ${esc(v.problem ?? 'unknown problem', 300)}`;
+}
+
+function entryLine(e: AuditEntry): string {
+  const who = e.actor === 'system' ? 'system' : mention(e.actor);
+  const incident = e.incidentId ? ` ${esc(e.incidentId, 80)}` : '';
+  const details = e.details
+    ? Object.entries(e.details)
+        .slice(0, 6)
+        .map(([k, v]) => `${esc(k, 30)}=${esc(String(v), 80)}`)
+        .join(' ')
+    : '';
+  return `• #${e.seq} ${slackDate(e.at)} ${esc(e.action, 40)} by ${who}${incident}: ${esc(e.outcome, 120)}${details ? ` _${details}_` : ''}`;
+}
+
+export function auditReply(entries: readonly AuditEntry[], check: AuditVerifyResult | { error: string }): string {
+  const lines = [verifyLine(check)];
+  if (entries.length === 0) lines.push('The audit trail is empty.');
+  else {
+    lines.push(`*Latest ${plural(entries.length, 'audit entry', 'audit entries')}* (newest first):`);
+    lines.push(...entries.map(entryLine));
+  }
+  return finish(lines);
+}
+
+export function policyReply(namespace: string, lines: readonly string[]): string {
+  return finish([`*Policy for namespace ${esc(namespace, 63)}*`, ...lines.map((l) => `• ${esc(l, 500)}`)]);
+}
+
+/** `/sre policy` without a namespace: every loaded policy in one line each. */
+export function policiesOverviewReply(policies: PolicySet): string {
+  if (policies.length === 0) return 'No policies are loaded: no incident can be approved.';
+  const lines = [`*Policies* (${policies.length}); \`/sre policy <namespace>\` shows the one that applies:`];
+  for (const p of policies.slice(0, MAX_LIST)) {
+    const s = p.spec;
+    const approvers = s.approvers.length ? s.approvers.map((a) => mention(a)).join(', ') : 'nobody';
+    const prot = s.protectedNamespaces.length ? `; protects ${esc(s.protectedNamespaces.join(', '), 300)}` : '';
+    lines.push(`• ${esc(p.metadata.name, 63)}: namespaces ${esc(s.namespaces.join(', '), 300)}; max limit ${esc(s.maxMemoryLimit, 20)}, max ×${s.maxIncreaseFactor}; approvers ${approvers}${prot}`);
+  }
+  lines.push('Auto-remediation is off everywhere: a human applies every change.');
+  return finish(lines);
+}

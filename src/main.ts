@@ -1,0 +1,34 @@
+// `npm start`: the whole bot from the environment. SIGTERM/SIGINT drain workers and close
+// connections; a configuration or policy problem stops the start with every problem listed.
+import { loadConfig } from './config/env.ts';
+import { isAppError } from './core/errors.ts';
+import { createLogger } from './logging.ts';
+import { startAgent } from './app/create-agent.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(78);
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  let agent;
+  try {
+    agent = await startAgent(config, { logger });
+  } catch (err) {
+    logger.error({ code: isAppError(err) ? err.code : undefined, err: (err as Error).message }, 'kube-ai-sre-agent could not start');
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    agent.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();
