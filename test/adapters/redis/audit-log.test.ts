@@ -6,7 +6,7 @@ import { sha256Hex } from '../../../src/adapters/hash.ts';
 import { hashInput, type AuditEntry, type AuditEntryInput } from '../../../src/core/audit/entry.ts';
 import type { Clock } from '../../../src/ports.ts';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+import { SHARED_REDIS_URL as REDIS_URL } from '../../support/redis-keys.ts';
 const clock: Clock = { now: () => new Date('2025-03-14T09:26:53.000Z') };
 
 let redis: Redis;
