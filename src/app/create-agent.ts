@@ -12,6 +12,9 @@ import { sha256Hex } from '../adapters/hash.ts';
 import { createClusterReader } from '../adapters/kubernetes/cluster-reader.ts';
 import { loadKubeConfig } from '../adapters/kubernetes/kube-config.ts';
 import { startPodWatch, type PodWatch } from '../adapters/kubernetes/pod-watch.ts';
+import { createMetricsReader } from '../adapters/kubernetes/metrics-reader.ts';
+import { createUsageHistory } from '../adapters/redis/usage-history.ts';
+import { forecastNamespace } from '../usecases/forecast-namespace.ts';
 import { createOllamaClient } from '../adapters/ollama/llm-client.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
@@ -97,6 +100,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     cluster,
     reply: slack?.reply,
     onScanned: (job, outcome) => metrics.scansTotal.inc({ namespace: job.namespace, trigger: job.trigger, outcome }),
+    forecast: config.FORECAST_HORIZON_MINUTES > 0 ? forecaster(config, kubeConfig, redis, clock, logger) : undefined,
   };
   const analysisDeps: RunAnalysisDeps = {
     cluster, llm, policies, logger, clock, hash, store, audit, notifier: slack?.notifier,
@@ -190,6 +194,17 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
       return stopped;
     },
   };
+}
+
+function forecaster(config: Config, kubeConfig: KubeConfig, redis: Redis, clock: Clock, logger: Logger) {
+  const deps = {
+    metrics: createMetricsReader(kubeConfig),
+    history: createUsageHistory({ redis, prefix: config.KEY_PREFIX }),
+    logger,
+    clock,
+  };
+  return (namespace: string, pods: Parameters<typeof forecastNamespace>[1]['pods']) =>
+    forecastNamespace(deps, { namespace, pods, horizonMinutes: config.FORECAST_HORIZON_MINUTES });
 }
 
 async function allowedNamespaces(cluster: ClusterReader, logger: Logger): Promise<string[]> {

@@ -30,6 +30,8 @@ export const EnvSchema = z
     SCAN_NAMESPACES: list.default([]),
     SCAN_INTERVAL_SECONDS: intIn(5, 86_400).default(60),
     WATCH_ENABLED: bool.default(true),
+    /** Open a MemoryLeakForecast when the working set is projected to reach its limit within this. */
+    FORECAST_HORIZON_MINUTES: intIn(0, 10_080).default(60),
     LOG_TAIL_LINES: intIn(1, 5000).default(200),
     LOG_LIMIT_BYTES: intIn(1024, 10 * 1024 * 1024).default(256 * 1024),
 

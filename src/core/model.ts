@@ -119,6 +119,8 @@ export const DetectionSchema = z.object({
   lastTerminatedAt: z.string().optional(),
   /** Short human facts the rule rests on, e.g. "lastState.terminated.reason=OOMKilled exitCode=137". */
   facts: z.array(z.string()),
+  /** Highest working set observed (metrics API), for peak-based recommendations. */
+  observedPeakBytes: z.number().nonnegative().optional(),
 });
 export type Detection = z.infer<typeof DetectionSchema>;
 

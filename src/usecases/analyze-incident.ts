@@ -46,7 +46,7 @@ export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, o
   ]);
 
   const context = buildIncidentContext({ detection, pod, events, logTail, node, workload });
-  const recommendation = recommendMemory(detection);
+  const recommendation = recommendMemory(detection, { observedPeakBytes: detection.observedPeakBytes });
   const diagnosis = await diagnoseIncident(
     { llm: deps.llm, logger: log },
     { detection, context, recommendation, similar: opts.similar },

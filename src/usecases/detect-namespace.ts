@@ -2,7 +2,7 @@
 // no LLM; the expensive part (analyze-incident) runs only for new or changed incidents.
 import { detectIncidents } from '../core/detection/registry.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
-import type { FoundIncident, PodSnapshot } from '../core/model.ts';
+import type { Detection, FoundIncident, PodSnapshot } from '../core/model.ts';
 import type { ClusterReader } from '../ports.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -11,6 +11,7 @@ export type { FoundIncident };
 export interface DetectResult {
   namespace: string;
   podsChecked: number;
+  pods: PodSnapshot[];
   found: FoundIncident[];
 }
 
@@ -24,9 +25,14 @@ export async function detectNamespace(cluster: ClusterReader, namespace: string)
 
 /** Runs the rules over pods already in hand (a watch event), resolving each incident's workload. */
 export async function detectPods(cluster: ClusterReader, namespace: string, pods: PodSnapshot[]): Promise<DetectResult> {
+  return { namespace, podsChecked: pods.length, pods, found: await toFoundIncidents(cluster, namespace, detectIncidents(pods), pods) };
+}
+
+/** Ties detections to their workload and fingerprint; one incident per fingerprint. */
+export async function toFoundIncidents(cluster: ClusterReader, namespace: string, detections: Detection[], pods: PodSnapshot[]): Promise<FoundIncident[]> {
   const byName = new Map(pods.map((p) => [p.name, p]));
   const found = new Map<string, FoundIncident>();
-  for (const detection of detectIncidents(pods)) {
+  for (const detection of detections) {
     const pod = byName.get(detection.pod);
     if (!pod) continue;
     const workload = await cluster.resolveWorkload(namespace, detection.owner, detection.pod);
@@ -37,5 +43,5 @@ export async function detectPods(cluster: ClusterReader, namespace: string, pods
       found.set(fp, { detection, workload, fingerprint: fp, pod });
     }
   }
-  return { namespace, podsChecked: pods.length, found: [...found.values()] };
+  return [...found.values()];
 }

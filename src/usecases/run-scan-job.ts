@@ -4,7 +4,8 @@ import { isAppError } from '../core/errors.ts';
 import type { ScanJob } from '../core/jobs.ts';
 import { messageLink, scanFailureText, scanSummaryText } from '../core/render/scan-summary.ts';
 import type { ClusterReader } from '../ports.ts';
-import { detectNamespace } from './detect-namespace.ts';
+import type { Detection, PodSnapshot } from '../core/model.ts';
+import { detectNamespace, toFoundIncidents } from './detect-namespace.ts';
 import { trackScan, type TrackDeps, type TrackSummary } from './track-scan.ts';
 
 export interface ScanJobDeps extends TrackDeps {
@@ -12,12 +13,18 @@ export interface ScanJobDeps extends TrackDeps {
   /** Answers the user who typed `/sre scan` (Slack response_url), when there is one. */
   reply?: (responseUrl: string, text: string) => Promise<void>;
   onScanned?: (job: ScanJob, outcome: 'ok' | 'error', summary?: TrackSummary) => void;
+  /** Slow-leak forecasts from the metrics API; absent or empty when forecasting is off. */
+  forecast?: (namespace: string, pods: PodSnapshot[]) => Promise<Detection[]>;
 }
 
 export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<TrackSummary | undefined> {
   let summary: TrackSummary;
   try {
     const detected = await detectNamespace(deps.cluster, job.namespace);
+    if (deps.forecast) {
+      const leaks = await deps.forecast(job.namespace, detected.pods);
+      detected.found.push(...await toFoundIncidents(deps.cluster, job.namespace, leaks, detected.pods));
+    }
     summary = await trackScan(deps, detected, { resolveMissing: true });
   } catch (err) {
     deps.onScanned?.(job, 'error');

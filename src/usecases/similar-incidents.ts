@@ -16,7 +16,7 @@ export interface SimilarIncidentsDeps {
   logger: Logger;
   /** How many to return. Default 3. */
   k?: number;
-  /** Lowest cosine similarity worth showing. Default 0.75. */
+  /** Lowest cosine similarity worth showing. Default 0.6 (embedding models put unrelated texts of one domain around 0.4-0.5). */
   minScore?: number;
 }
 
@@ -36,7 +36,7 @@ const SCORE_DECIMALS = 1000;
 
 export function createSimilarIncidents(deps: SimilarIncidentsDeps): SimilarIncidents {
   const k = deps.k ?? 3;
-  const minScore = deps.minScore ?? 0.75;
+  const minScore = deps.minScore ?? 0.6;
   const log = deps.logger.child({ component: 'similar-incidents' });
   // One warning per kind of trouble, not one per incident; a recovery is logged once too.
   let trouble: string | undefined;

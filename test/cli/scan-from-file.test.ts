@@ -28,7 +28,7 @@ describe('kube-ai-sre scan --from-file', () => {
   it('says there is nothing to report for a healthy or non-memory failure', async () => {
     const res = await runCli(['scan', '--from-file', fixture('pod-probe-kill-137.json'), '--no-llm'], env);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^no memory incidents in .* \(1 pods checked\)/);
+    expect(res.stdout).toMatch(/^no memory incidents in .* \(1 pod checked\)/);
   });
 
   it.each([

@@ -13,6 +13,8 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   watch: boolean;
+  /** Answered by the proxy itself with 410 Gone. */
+  gone: boolean;
 }
 
 export interface ApiProxy {
@@ -65,9 +67,11 @@ export async function startApiProxy(opts: ApiProxyOptions): Promise<ApiProxy> {
   const server: Server = createServer({ cert: readFileSync(opts.servingCertFile), key: readFileSync(opts.servingKeyFile) }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://proxy.invalid');
     const watch = url.searchParams.get('watch') === 'true';
-    requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, watch });
+    const record: ProxiedRequest = { method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, watch, gone: false };
+    requests.push(record);
     if (watch && expireNext) {
       expireNext = false;
+      record.gone = true;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`${GONE_EVENT}\n`);
       return;

@@ -224,7 +224,7 @@ export async function startPodWatch(opts: PodWatchOptions): Promise<PodWatch> {
       ended = true;
       scope.abortWatch = undefined;
       controller?.abort();
-      if (!connected) dispatcher?.destroy().catch(() => {});
+      // mutated
       resolve(result);
     };
     scope.abortWatch = () => end({ kind: 'stopped' });

@@ -51,6 +51,7 @@ export function leakForecastDetection(pod: PodSnapshot, c: ContainerSnapshot, f:
     kind: 'MemoryLeakForecast',
     ...baseDetection(pod, c, c.name),
     reason: LEAK_FORECAST_REASON,
+    observedPeakBytes: f.peakBytes,
     facts: [forecastFact(f, limit), `projected to reach the limit at ${f.projectedAt}`, ...contextFacts(pod, c)],
   };
 }

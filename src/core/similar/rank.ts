@@ -1,5 +1,6 @@
 // Nearest past incidents by cosine similarity. Incidents of the same workload come first (what
-// people did for this very workload matters most), then the rest, each group by score.
+// people did for this very workload matters most), then the rest, each group by score, and equal
+// scores newest first (ISO-8601 UTC timestamps, which sort as text).
 export interface Ranked<M> {
   meta: M;
   score: number;
@@ -33,7 +34,7 @@ export function cosineSimilarity(a: readonly number[], b: readonly number[]): nu
   return Number.isFinite(cos) ? Math.max(-1, Math.min(1, cos)) : 0;
 }
 
-export function rankSimilar<M extends { id: string; workload: string }>(
+export function rankSimilar<M extends { id: string; workload: string; lastSeen?: string }>(
   query: readonly number[],
   candidates: ReadonlyArray<{ vector: readonly number[]; meta: M }>,
   opts: RankOptions,
@@ -48,6 +49,13 @@ export function rankSimilar<M extends { id: string; workload: string }>(
     if (score < opts.minScore) continue;
     scored.push({ meta: c.meta, score, same: c.meta.workload === opts.sameWorkload });
   }
-  scored.sort((a, b) => Number(b.same) - Number(a.same) || b.score - a.score || a.meta.id.localeCompare(b.meta.id));
+  // Equal scores (the same incident recurring): the newest first, then by id for a stable order.
+  scored.sort(
+    (a, b) =>
+      Number(b.same) - Number(a.same) ||
+      b.score - a.score ||
+      (b.meta.lastSeen ?? '').localeCompare(a.meta.lastSeen ?? '') ||
+      a.meta.id.localeCompare(b.meta.id),
+  );
   return scored.slice(0, opts.k).map(({ meta, score }) => ({ meta, score }));
 }

@@ -7,6 +7,7 @@ const FACTS_MAX = 4;
 const FIELD_MAX = 300;
 const ROOT_CAUSE_MAX = 2;
 const REASON_MAX = 160;
+const TIMESTAMP_FIELD = /\s*\b\w{1,40}=\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?/g;
 
 const clip = (text: string, max: number): string => {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -30,7 +31,8 @@ export function incidentSummaryText(subject: IncidentReport | FoundIncident): st
     `memory limit ${d.memoryLimit ?? 'none'}, request ${d.memoryRequest ?? 'none'}`,
     `reason: ${clip(d.reason, FIELD_MAX)}`,
   ];
-  const facts = d.facts.slice(0, FACTS_MAX).map((f) => clip(f, FIELD_MAX));
+  // Timestamps differ between otherwise identical incidents; they only add noise to the vector.
+  const facts = d.facts.slice(0, FACTS_MAX).map((f) => clip(f.slice(0, FIELD_MAX * 2).replace(TIMESTAMP_FIELD, ''), FIELD_MAX));
   if (facts.length > 0) lines.push(`facts: ${facts.join('; ')}`);
   if (isReport(subject)) {
     const causes = subject.diagnosis.rootCauses.slice(0, ROOT_CAUSE_MAX).map((c) => clip(c, FIELD_MAX));

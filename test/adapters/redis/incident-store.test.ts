@@ -329,3 +329,46 @@ describe('corrupt data', () => {
     expect((await store().turns(report.id)).map((t) => t.content)).toEqual(['first', 'second']);
   });
 });
+
+describe('listRecent', () => {
+  const recentPrefix = `${prefix}recent:`;
+  let recent: IncidentStore;
+  beforeAll(() => {
+    recent = createIncidentStore({ redis: admin, prefix: recentPrefix, retentionDays: RETENTION_DAYS, recentCap: 4 });
+  });
+  const at = (day: number) => `2025-03-0${day}T09:00:00Z`;
+
+  it('lists open and closed incidents newest first, capped, and forgets expired ones', async () => {
+    const reports = [];
+    for (const day of [2, 1, 3]) {
+      const r = fresh({ firstSeen: at(day), lastSeen: at(day) });
+      expect((await recent.claim(r.fingerprint, r)).created).toBe(true);
+      reports.push(r);
+    }
+    const [second, first, third] = reports as [IncidentReport, IncidentReport, IncidentReport];
+    expect((await recent.decide(first.id, approval('U0SREALICE'))).ok).toBe(true);
+    expect((await recent.resolve(second.id, at(4))).ok).toBe(true);
+
+    const listed = await recent.listRecent(10);
+    expect(listed.map((r) => r.id)).toEqual([third.id, second.id, first.id]);
+    expect(listed.map((r) => r.status)).toEqual(['open', 'resolved', 'approved']);
+    expect((await recent.listRecent(2)).map((r) => r.id)).toEqual([third.id, second.id]);
+    expect(await recent.listRecent(0)).toEqual([]);
+
+    // The index keeps the newest `recentCap` incidents.
+    for (const day of [5, 6]) {
+      const r = fresh({ firstSeen: at(day), lastSeen: at(day) });
+      await recent.claim(r.fingerprint, r);
+      reports.push(r);
+    }
+    expect((await recent.listRecent(10)).map((r) => r.id)).toEqual([reports[4]!.id, reports[3]!.id, third.id, second.id]);
+
+    // An incident that expired drops out of the list and the index.
+    await admin.del(`${recentPrefix}incident:${third.id}`);
+    expect((await recent.listRecent(10)).map((r) => r.id)).toEqual([reports[4]!.id, reports[3]!.id, second.id]);
+    expect(await admin.zscore(`${recentPrefix}recent`, third.id)).toBeNull();
+    const ttl = await admin.ttl(`${recentPrefix}recent`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(RETENTION_DAYS * 86_400);
+  });
+});

@@ -21,6 +21,15 @@ describe('incidentSummaryText', () => {
     expect(text).not.toContain('root cause');
   });
 
+  it('leaves timestamps out, so recurrences of one incident embed alike', () => {
+    const r = incidentReport();
+    const text = incidentSummaryText({
+      ...r,
+      detection: { ...r.detection, facts: ['containerStatuses[app].lastState.terminated: reason=OOMKilled exitCode=137 startedAt=2024-05-14T08:21:02.000Z finishedAt=2024-05-14T08:21:09+02:00'] },
+    });
+    expect(text).toContain('facts: containerStatuses[app].lastState.terminated: reason=OOMKilled exitCode=137\n');
+  });
+
   it('stays short whatever the input', () => {
     const r = incidentReport();
     const long = 'x'.repeat(10_000);

@@ -1,0 +1,166 @@
+// The Bolt app: HTTP mode (one signed endpoint, /slack/events, for commands, clicks and events)
+// or Socket Mode when an app-level token is given (no public URL needed). Registers the /sre
+// command, the Approve/Reject actions and thread questions, and exposes the ChatNotifier and the
+// response_url reply used by the scan job.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { AppError } from '../../core/errors.ts';
+import type { PolicySet } from '../../core/policy/schema.ts';
+import type { AuditLog, ChatNotifier, Clock, IncidentStore, JobQueue, Logger } from '../../ports.ts';
+import { registerActions } from './actions.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { createChatNotifier, postToResponseUrl } from './chat-notifier.ts';
+import { registerCommands } from './commands.ts';
+import { errorMessage, type DecisionHook } from './handler-deps.ts';
+import { callSlack, toSlackAppError, type SlackErrorHook } from './slack-errors.ts';
+import { registerThreadMessages } from './thread-messages.ts';
+
+export const EVENTS_PATH = '/slack/events';
+
+export interface SlackAppDeps {
+  botToken: string;
+  /** Required in HTTP mode (no appToken). */
+  signingSecret?: string | undefined;
+  /** xapp- token: Socket Mode. */
+  appToken?: string | undefined;
+  /** Web API base, ending with "/api/" (tests, proxies); Slack's by default. */
+  apiUrl?: string | undefined;
+  /** HTTP mode listen port; 0 picks a free one (see SlackApp.port). Unused in Socket Mode. */
+  port: number;
+  /** HTTP mode listen address; all interfaces by default (tests bind loopback). */
+  host?: string | undefined;
+  /** Where incident messages go. */
+  channelId: string;
+  store: IncidentStore;
+  audit: AuditLog;
+  queue: JobQueue;
+  policies: PolicySet;
+  clock: Clock;
+  logger: Logger;
+  /** Text for `/sre stats`; without it the command says stats are unavailable. */
+  stats?: () => Promise<string>;
+  /** Called with the method and Slack's error string on every failed Web API call we make. */
+  onSlackError?: SlackErrorHook;
+  onDecision?: DecisionHook;
+  /** The slash command as installed; "/sre" by default. */
+  command?: string;
+  /** Bolt/SDK log level; INFO by default. */
+  logLevel?: LogLevel;
+}
+
+export interface SlackApp {
+  app: App;
+  notifier: ChatNotifier;
+  /** Delayed answer to a slash command (the scan job's reply), ephemeral; never throws. */
+  reply(responseUrl: string, text: string): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Readiness: auth.test with the bot token; throws an AppError (slack_error, details.error) when it fails. */
+  checkAuth(): Promise<void>;
+  /** The bound HTTP port after start() in HTTP mode. */
+  readonly port?: number;
+}
+
+// Short and explicit: Socket Mode would otherwise make it 100 retries. Clicks and commands are
+// acked before any Web API call, so retries never hold up Slack's 3-second deadline.
+export const SLACK_RETRY_CONFIG = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000, maxRetryTime: 10_000, randomize: true };
+
+export function createSlackApp(deps: SlackAppDeps): SlackApp {
+  const logger = deps.logger.child({ component: 'slack' });
+  const level = deps.logLevel ?? LogLevel.INFO;
+  const bolt = boltLogger(logger, level);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(deps.apiUrl ? { slackApiUrl: deps.apiUrl } : {}),
+    retryConfig: SLACK_RETRY_CONFIG,
+    rejectRateLimitedCalls: false,
+    timeout: 15_000,
+  };
+  const socketMode = deps.appToken !== undefined && deps.appToken !== '';
+  if (!socketMode && !deps.signingSecret) {
+    throw new AppError('config_invalid', 'Slack HTTP mode needs a signing secret (or an app-level token for Socket Mode)');
+  }
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: deps.appToken!, logger: bolt, logLevel: level, installerOptions: { clientOptions } })
+    : new HTTPReceiver({
+        signingSecret: deps.signingSecret!,
+        endpoints: EVENTS_PATH,
+        port: deps.port,
+        logger: bolt,
+        logLevel: level,
+        // Listeners ack first and do slow work after: never hold the HTTP answer for them.
+        processBeforeResponse: false,
+        signatureVerification: true,
+      });
+
+  const app = new App({
+    token: deps.botToken,
+    receiver,
+    clientOptions,
+    logger: bolt,
+    logLevel: level,
+    // auth.test runs in start() (init) where a bad token fails loudly, not in the constructor.
+    deferInitialization: true,
+  });
+  app.error(async (err) => {
+    logger.error({ err: errorMessage(err), code: (err as { code?: unknown }).code }, 'unhandled error in a Slack listener');
+  });
+
+  const notifier = createChatNotifier({ client: app.client, channelId: deps.channelId, logger, ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}) });
+  const handlerDeps = {
+    channelId: deps.channelId,
+    store: deps.store,
+    audit: deps.audit,
+    queue: deps.queue,
+    policies: deps.policies,
+    clock: deps.clock,
+    logger,
+    notifier,
+    client: app.client,
+    ...(deps.stats ? { stats: deps.stats } : {}),
+    ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}),
+    ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
+  };
+  registerCommands(app, handlerDeps, deps.command);
+  registerActions(app, handlerDeps);
+  registerThreadMessages(app, handlerDeps);
+
+  let port: number | undefined;
+  let started = false;
+
+  return {
+    app,
+    notifier,
+    reply: (responseUrl, text) => postToResponseUrl(responseUrl, text, { responseType: 'ephemeral', logger }),
+    get port() {
+      return port;
+    },
+    async start() {
+      if (started) return;
+      try {
+        await app.init();
+      } catch (err) {
+        const mapped = toSlackAppError('auth.test', err);
+        deps.onSlackError?.('auth.test', String(mapped.details?.error ?? 'unknown_error'));
+        throw mapped;
+      }
+      if (socketMode) {
+        await app.start();
+      } else {
+        const server = (await app.start(deps.host ? { port: deps.port, host: deps.host } : deps.port)) as Server;
+        port = (server.address() as AddressInfo).port;
+      }
+      started = true;
+      logger.info({ mode: socketMode ? 'socket' : 'http', ...(port !== undefined ? { port } : {}) }, 'Slack app started');
+    },
+    async checkAuth() {
+      await callSlack('auth.test', () => app.client.auth.test(), deps.onSlackError);
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await app.stop();
+      port = undefined;
+    },
+  };
+}
