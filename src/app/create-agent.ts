@@ -15,6 +15,9 @@ import { startPodWatch, type PodWatch } from '../adapters/kubernetes/pod-watch.t
 import { createMetricsReader } from '../adapters/kubernetes/metrics-reader.ts';
 import { createUsageHistory } from '../adapters/redis/usage-history.ts';
 import { forecastNamespace } from '../usecases/forecast-namespace.ts';
+import { createIncidentVectors } from '../adapters/redis/incident-vectors.ts';
+import { createSimilarIncidents } from '../usecases/similar-incidents.ts';
+import { createScorecard } from '../usecases/scorecard.ts';
 import { createOllamaClient } from '../adapters/ollama/llm-client.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
@@ -71,6 +74,10 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     ? createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, embedModel: config.OLLAMA_EMBED_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger })
     : undefined;
   const llm: LlmClient | undefined = rawLlm ? instrumentLlm(rawLlm, metrics) : undefined;
+  const similar = createSimilarIncidents({
+    llm, store, logger,
+    vectors: createIncidentVectors({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger }),
+  });
 
   const slack: SlackApp | undefined = config.SLACK_BOT_TOKEN
     ? await createSlackApp({
@@ -82,6 +89,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
         host: overrides.host,
         channelId: config.SLACK_CHANNEL_ID as string,
         store, audit, queue: queues, policies, clock, logger,
+        stats: createScorecard({ store, clock }),
         onSlackError: (method, error) => {
           if (error === 'ratelimited') metrics.slackRateLimitedTotal.inc({ method });
           else metrics.slackApiErrorsTotal.inc({ method, error });
@@ -103,7 +111,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     forecast: config.FORECAST_HORIZON_MINUTES > 0 ? forecaster(config, kubeConfig, redis, clock, logger) : undefined,
   };
   const analysisDeps: RunAnalysisDeps = {
-    cluster, llm, policies, logger, clock, hash, store, audit, notifier: slack?.notifier,
+    cluster, llm, policies, logger, clock, hash, store, audit, notifier: slack?.notifier, similar,
     logLimits: { tailLines: config.LOG_TAIL_LINES, limitBytes: config.LOG_LIMIT_BYTES },
   };
 

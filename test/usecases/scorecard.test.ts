@@ -79,7 +79,7 @@ describe('createScorecard', () => {
       '',
       '*rule-based* · prompt `rules-v1`',
       '3 incidents · 1 approved · 0 rejected · 2 undecided · approval 100%',
-      'wait before fallback median 60.0 s · p95 60.0 s · detection to decision median 15 min',
+      'wait before fallback median 1 min · p95 1 min · detection to decision median 15 min',
       'fallbacks: llm_timeout 2, llm_invalid_json 1',
       '',
       '*llama3.1:8b* · prompt `diagnosis-v1`',

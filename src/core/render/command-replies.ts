@@ -18,17 +18,35 @@ function finish(lines: string[]): string {
   return truncate(lines.join('\n'), REPLY_MAX);
 }
 
+/**
+ * Whole lines only (a cut inside <link|label> or a date would break the markup), as many as fit
+ * in `budget` characters with room left for the note saying how many were left out.
+ */
+function fitLines(lines: readonly string[], budget: number, max = MAX_LIST): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  const noteRoom = 40;
+  for (const line of lines) {
+    if (kept.length >= max || used + line.length + 1 + noteRoom > budget) break;
+    kept.push(line);
+    used += line.length + 1;
+  }
+  if (kept.length < lines.length) kept.push(`_… and ${lines.length - kept.length} more_`);
+  return kept;
+}
+
+const used = (lines: readonly string[]) => lines.reduce((n, l) => n + l.length + 1, 0);
+
 export function incidentsReply(reports: readonly IncidentReport[]): string {
   if (reports.length === 0) return 'No open incidents.';
-  const lines = [`*Open incidents* (${reports.length}):`];
-  for (const r of reports.slice(0, MAX_LIST)) {
+  const head = [`*Open incidents* (${reports.length}):`];
+  const items = reports.map((r) => {
     const label = esc(`${r.detection.kind} ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`, 150);
     const title = r.slack ? `<${messageLink(r.slack)}|${label}>` : label;
     const status = r.status === 'open' ? 'awaiting a decision' : r.status;
-    lines.push(`• ${title} — ${status}, ${plural(r.occurrences, 'occurrence')}, last seen ${slackDate(r.lastSeen)}`);
-  }
-  if (reports.length > MAX_LIST) lines.push(`_… and ${reports.length - MAX_LIST} more_`);
-  return finish(lines);
+    return `• ${title} — ${status}, ${plural(r.occurrences, 'occurrence')}, last seen ${slackDate(r.lastSeen)}`;
+  });
+  return finish([...head, ...fitLines(items, REPLY_MAX - used(head))]);
 }
 
 export interface WorkloadHistoryEntry {
@@ -56,14 +74,16 @@ export function historyReply(asked: string, entries: readonly WorkloadHistoryEnt
     const limits = [...h.incidents].reverse().map((i) => i.memoryLimit ?? 'none');
     const changes = limits.filter((l, i) => i === 0 || l !== limits[i - 1]);
     if (changes.length > 0) lines.push(`Memory limit over time: ${changes.map((l) => esc(l, 20)).join(' → ')}`);
-    for (const i of h.incidents.slice(0, MAX_LIST)) {
+    const items = h.incidents.map((i) => {
       const decided = i.decision ? `; ${decisionLine(i.decision)}` : '';
       const resolved = i.resolvedAt ? `; resolved ${slackDate(i.resolvedAt)}` : '';
-      lines.push(
+      return (
         `• ${slackDate(i.firstSeen)} ${esc(i.kind, 40)} in container ${esc(i.container, 63)}: limit ${esc(i.memoryLimit ?? 'none', 20)}, ` +
-          `recommended ${esc(i.recommendedLimit, 20)}, ${plural(i.occurrences, 'occurrence')}, ${i.status}${decided}${resolved}`,
+        `recommended ${esc(i.recommendedLimit, 20)}, ${plural(i.occurrences, 'occurrence')}, ${i.status}${decided}${resolved}`
       );
-    }
+    });
+    // Several workloads share the message: each gets an equal share of what is left.
+    lines.push(...fitLines(items, Math.floor((REPLY_MAX - used(lines)) / Math.max(1, entries.length))));
     if (h.count > h.incidents.length) lines.push(`_… ${h.count - h.incidents.length} older not shown_`);
   }
   return finish(lines);
@@ -92,7 +112,7 @@ export function auditReply(entries: readonly AuditEntry[], check: AuditVerifyRes
   if (entries.length === 0) lines.push('The audit trail is empty.');
   else {
     lines.push(`*Latest ${plural(entries.length, 'audit entry', 'audit entries')}* (newest first):`);
-    lines.push(...entries.map(entryLine));
+    lines.push(...fitLines(entries.map(entryLine), REPLY_MAX - used(lines), Infinity));
   }
   return finish(lines);
 }
@@ -104,13 +124,13 @@ export function policyReply(namespace: string, lines: readonly string[]): string
 /** `/sre policy` without a namespace: every loaded policy in one line each. */
 export function policiesOverviewReply(policies: PolicySet): string {
   if (policies.length === 0) return 'No policies are loaded: no incident can be approved.';
-  const lines = [`*Policies* (${policies.length}); \`/sre policy <namespace>\` shows the one that applies:`];
-  for (const p of policies.slice(0, MAX_LIST)) {
+  const head = [`*Policies* (${policies.length}); \`/sre policy <namespace>\` shows the one that applies:`];
+  const tail = 'Auto-remediation is off everywhere: a human applies every change.';
+  const items = policies.map((p) => {
     const s = p.spec;
-    const approvers = s.approvers.length ? s.approvers.map((a) => mention(a)).join(', ') : 'nobody';
+    const approvers = s.approvers.length ? s.approvers.slice(0, 10).map((a) => mention(a)).join(', ') + (s.approvers.length > 10 ? ` and ${s.approvers.length - 10} more` : '') : 'nobody';
     const prot = s.protectedNamespaces.length ? `; protects ${esc(s.protectedNamespaces.join(', '), 300)}` : '';
-    lines.push(`• ${esc(p.metadata.name, 63)}: namespaces ${esc(s.namespaces.join(', '), 300)}; max limit ${esc(s.maxMemoryLimit, 20)}, max ×${s.maxIncreaseFactor}; approvers ${approvers}${prot}`);
-  }
-  lines.push('Auto-remediation is off everywhere: a human applies every change.');
-  return finish(lines);
+    return `• ${esc(p.metadata.name, 63)}: namespaces ${esc(s.namespaces.join(', '), 300)}; max limit ${esc(s.maxMemoryLimit, 20)}, max ×${s.maxIncreaseFactor}; approvers ${approvers}${prot}`;
+  });
+  return finish([...head, ...fitLines(items, REPLY_MAX - used(head) - tail.length - 1), tail]);
 }

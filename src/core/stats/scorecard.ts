@@ -105,12 +105,12 @@ export function computeScorecard(reports: readonly IncidentReport[], opts: { now
   return { now: opts.now, incidents: reports.length, ...(since !== undefined ? { since } : {}), rows };
 }
 
-/** "850 ms", "8.4 s", "14 min", "3.5 h", "2.1 d". */
+/** "850 ms", "8.4 s", "14 min", "95 min", "3.5 h", "2.1 d": whole minutes up to two hours. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
-  if (ms < 86_400_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${(ms / 3_600_000).toFixed(1)} h`;
   return `${(ms / 86_400_000).toFixed(1)} d`;
 }
 

@@ -67,7 +67,7 @@ describe('createIncidentVectors', () => {
     await redis.del(`${p}vec:expired`);
     await redis.hset(`${p}vec:corrupt`, 'meta', '{"id": 42}');
     expect((await vectors.all('m')).map((v) => v.id)).toEqual(['fine']);
-    expect(await redis.zrange(`${p}vecs`, 0, -1)).toEqual(['corrupt', 'fine']);
+    expect(await redis.zrange(`${p}vecs`, '0', '-1')).toEqual(['corrupt', 'fine']);
   });
 
   it('ignores vectors that cannot be compared', async () => {

@@ -21,7 +21,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (process.env.PEEK_LOGS) console.log(JSON.stringify(h.logger.records.filter((r) => r.level === 'error' || r.level === 'warn').map((r) => [r.level, r.msg, r.fields.err ?? '']), null, 0));
   await h?.close();
   await ollama?.close();
 });
@@ -322,5 +321,11 @@ describe('thread questions', () => {
     expect(result).toMatchObject({ answered: 'fallback', code: 'llm_unreachable' });
     const [reply] = h.fake.threadReplies(CHANNEL, incident.slack.ts);
     expect(reply?.text).toMatch(/^The LLM is unavailable right now \(llm_unreachable\), so I can't answer in detail\. What I know: Deployment\/checkout in demo: container app OOMKilled/);
+  });
+});
+
+describe('health of the listeners', () => {
+  it('logged no errors while handling everything above', () => {
+    expect(h.logger.records.filter((r) => r.level === 'error').map((r) => `${r.msg}: ${String(r.fields.err ?? '')}`)).toEqual([]);
   });
 });

@@ -147,7 +147,7 @@ describe('renderScorecard', () => {
     expect(text).toContain('more model/prompt combinations');
   });
 
-  it.each([[850, '850 ms'], [8400, '8.4 s'], [14 * 60_000, '14 min'], [3.5 * 3_600_000, '3.5 h'], [2.25 * 86_400_000, '2.3 d']])('formatDuration(%s)', (ms, text) => {
+  it.each([[850, '850 ms'], [8400, '8.4 s'], [60_000, '1 min'], [14 * 60_000, '14 min'], [95 * 60_000, '95 min'], [3.5 * 3_600_000, '3.5 h'], [47 * 3_600_000, '47.0 h'], [2.25 * 86_400_000, '2.3 d']])('formatDuration(%s)', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });
 });
