@@ -4,6 +4,8 @@ import { AppError } from '../../core/errors.ts';
 
 export type SlackErrorHook = (method: string, error: string) => void;
 
+const RATE_LIMIT_TEXT = /rate limit was exceeded/i;
+
 interface WebApiErrorShape {
   code?: unknown;
   data?: { error?: unknown };
@@ -30,11 +32,12 @@ export function toSlackAppError(method: string, err: unknown): AppError {
       return status === 429 ? fail('slack_rate_limited', 'ratelimited', { status }) : fail('slack_error', `http_${status}`, { status });
     }
     case 'slack_webapi_request_error':
+      // With rejectRateLimitedCalls off the client retries 429s itself and, out of retries,
+      // reports a request error naming the rate limit.
+      if (RATE_LIMIT_TEXT.test(message)) return fail('slack_rate_limited', 'ratelimited');
       return fail('slack_error', 'request_failed');
     default:
-      // With rejectRateLimitedCalls off the client retries 429s itself and, out of retries,
-      // throws a plain Error naming the rate limit.
-      if (/rate limit was exceeded/i.test(message)) return fail('slack_rate_limited', 'ratelimited');
+      if (RATE_LIMIT_TEXT.test(message)) return fail('slack_rate_limited', 'ratelimited');
       return fail('slack_error', 'unknown_error', { detail: message.slice(0, 300) });
   }
 }

@@ -26,11 +26,14 @@ describe('incidentsReply', () => {
     noForeignControls(text);
   });
 
-  it('lists at most 25 and says how many more', () => {
-    const many = Array.from({ length: 40 }, (_, i) => incidentReport({ id: `inc-${i}` }));
+  it('lists whole lines only, at most 25, within the size limit, and says how many more', () => {
+    const many = Array.from({ length: 40 }, (_, i) => incidentReport({ id: `inc-${i}`, slack: { channel: 'C0INCIDENTS', ts: `17410790${String(i).padStart(2, '0')}.000100` } }));
     const text = incidentsReply(many);
-    expect(text.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(25);
-    expect(text).toContain('… and 15 more');
+    const shown = text.split('\n').filter((l) => l.startsWith('• '));
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.length).toBeLessThanOrEqual(25);
+    for (const l of shown) expect(l).toMatch(/^• <https:[^|]+\|[^>]+> — .*last seen <!date\^\d+\^[^>]+>$/);
+    expect(text.endsWith(`_… and ${40 - shown.length} more_`)).toBe(true);
     expect(text.length).toBeLessThanOrEqual(REPLY_MAX);
   });
 });

@@ -1,0 +1,118 @@
+// The whole bot as users run it (startAgent, the same wiring as `npm start`) against real Redis,
+// the test API server, the fake Slack and the fake Ollama. One harness per test, own key prefix.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { startAgent, type Agent } from '../../src/app/create-agent.ts';
+import { loadConfig, type Config } from '../../src/config/env.ts';
+import { RedisAuditLog } from '../../src/adapters/redis/audit-log.ts';
+import { connectRedis } from '../../src/adapters/redis/connection.ts';
+import { createIncidentStore } from '../../src/adapters/redis/incident-store.ts';
+import { createQueues, type Queues } from '../../src/adapters/redis/queues.ts';
+import type { AuditEntry } from '../../src/core/audit/entry.ts';
+import { silentLogger } from '../../src/logging.ts';
+import type { Clock, IncidentStore } from '../../src/ports.ts';
+import type { TestClusterContext } from './cluster-context.ts';
+import { startFakeOllama, type FakeOllama } from './fake-ollama.ts';
+import { DEFAULT_USER, startFakeSlack, type FakeSlack } from './fake-slack/index.ts';
+import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from './redis-keys.ts';
+
+export const APPROVER = DEFAULT_USER;
+export const NON_APPROVER = { id: 'U0SREMALLORY', name: 'mallory' };
+
+export interface HarnessOptions {
+  mode: 'http' | 'socket';
+  namespace: string;
+  watch?: boolean;
+  clock?: Clock;
+  env?: Record<string, string>;
+  /** Share Slack/Ollama/prefix with another harness (two replicas side by side). */
+  shared?: Pick<Harness, 'slack' | 'ollama' | 'prefix' | 'policyDir'>;
+}
+
+export interface Harness {
+  agent: Agent;
+  config: Config;
+  slack: FakeSlack;
+  ollama: FakeOllama;
+  prefix: string;
+  policyDir: string;
+  eventsUrl: string;
+  redis: Redis;
+  store: IncidentStore;
+  audit: RedisAuditLog;
+  queues: Queues;
+  auditEntries(): Promise<AuditEntry[]>;
+  stop(): Promise<void>;
+}
+
+export async function writePolicy(approvers: string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sre-policies-'));
+  await writeFile(join(dir, 'default.yaml'), [
+    'apiVersion: kube-ai-sre/v1',
+    'kind: MemoryPolicy',
+    'metadata: { name: default }',
+    'spec:',
+    '  namespaces: ["*"]',
+    '  protectedNamespaces: [kube-system]',
+    '  maxMemoryLimit: 4Gi',
+    '  maxIncreaseFactor: 4',
+    `  approvers: [${approvers.join(', ')}]`,
+    '  autoRemediation: false',
+    '',
+  ].join('\n'));
+  return dir;
+}
+
+export async function startHarness(cluster: TestClusterContext, opts: HarnessOptions): Promise<Harness> {
+  const slack = opts.shared?.slack ?? await startFakeSlack();
+  const ollama = opts.shared?.ollama ?? await startFakeOllama();
+  const prefix = opts.shared?.prefix ?? uniquePrefix('e2e');
+  const policyDir = opts.shared?.policyDir ?? await writePolicy([APPROVER.id]);
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: slack.identity.botToken,
+    SLACK_SIGNING_SECRET: slack.identity.signingSecret,
+    ...(opts.mode === 'socket' ? { SLACK_APP_TOKEN: slack.identity.appToken } : {}),
+    SLACK_CHANNEL_ID: 'C0INCIDENTS',
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    HEALTH_PORT: '0',
+    REDIS_URL: SHARED_REDIS_URL,
+    KEY_PREFIX: prefix,
+    SCAN_NAMESPACES: opts.namespace,
+    SCAN_INTERVAL_SECONDS: '3600',
+    WATCH_ENABLED: opts.watch ? 'true' : 'false',
+    OLLAMA_HOST: ollama.url,
+    OLLAMA_TIMEOUT_MS: '10000',
+    FORECAST_HORIZON_MINUTES: '0',
+    POLICY_DIR: policyDir,
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const agent = await startAgent(config, { kubeConfig: cluster.kc, logger: silentLogger, clock: opts.clock, host: '127.0.0.1' });
+  const redis = await connectRedis(SHARED_REDIS_URL, 'worker');
+  const audit = new RedisAuditLog(redis, prefix);
+  const store = createIncidentStore({ redis, prefix });
+  const queues = createQueues({ connection: redis, prefix: `${prefix}bull` });
+  return {
+    agent, config, slack, ollama, prefix, policyDir, redis, store, audit, queues,
+    eventsUrl: `http://127.0.0.1:${agent.slackPort}/slack/events`,
+    auditEntries: async () => (await audit.latest(1000)).reverse(),
+    async stop() {
+      await agent.stop();
+      await queues.close();
+      if (!opts.shared) {
+        await deleteKeysUnder(redis, prefix);
+        await slack.close();
+        await ollama.close();
+      }
+      redis.disconnect();
+    },
+  };
+}
+
+/** Blocks of a recorded Slack call, as text, for assertions on what people see. */
+export function blocksText(call: { args: Record<string, unknown> }): string {
+  return JSON.stringify(call.args.blocks ?? []) + String(call.args.text ?? '');
+}
