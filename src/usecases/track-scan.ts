@@ -93,7 +93,11 @@ async function enqueueAnalysis(deps: TrackDeps, found: FoundIncident, existing: 
     fingerprint: found.fingerprint,
     namespace: found.detection.namespace,
     pod: found.detection.pod,
-    contextKey: deps.hash(analysisKey(found.detection)),
+    // The job id dedupes on this key: one analysis per incident and input change. A new incident
+    // is keyed by its occurrence, so a recurrence after resolution is analyzed afresh.
+    contextKey: deps.hash(existing
+      ? `${existing.id}|${analysisKey(found.detection)}`
+      : `new|${analysisKey(found.detection)}|${found.detection.lastTerminatedAt ?? ''}`),
     found,
   });
 }

@@ -1,6 +1,8 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boltLogger } from '../../../src/adapters/slack/bolt-logger.ts';
 import { createChatNotifier, postToResponseUrl } from '../../../src/adapters/slack/chat-notifier.ts';
+import { silentLogger } from '../../../src/logging.ts';
 import { isAppError } from '../../../src/core/errors.ts';
 import type { ChatNotifier } from '../../../src/ports.ts';
 import { incidentReport } from '../../fixtures/incidents/report.ts';
@@ -13,7 +15,7 @@ const errors: Array<[string, string]> = [];
 const logger = recordingLogger();
 
 function client(token: string): webApi.WebClient {
-  return new webApi.WebClient(token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 20, factor: 1 }, rejectRateLimitedCalls: false });
+  return new webApi.WebClient(token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 20, factor: 1 }, rejectRateLimitedCalls: false, logger: boltLogger(silentLogger) });
 }
 
 beforeAll(async () => {
