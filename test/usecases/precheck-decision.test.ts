@@ -47,9 +47,9 @@ describe('precheckDecision', () => {
     ['a non-approver', {}, 'U0DEVCAROL', 'not_approver', 'refused: not an approver', /only the approvers named by policy default/],
     ['a decided incident', { status: 'approved', decision: { action: 'approve', userId: 'U0SREALICE', at: '2025-03-04T09:20:00Z' } }, 'U0SREBOB', 'already_decided', 'refused: already approved', /already approved by <@U0SREALICE> at 2025-03-04T09:20:00Z/],
     ['a resolved incident', { status: 'resolved', resolvedAt: '2025-03-05T00:00:00Z' }, 'U0SREBOB', 'resolved', 'refused: incident resolved', /resolved at 2025-03-05T00:00:00Z/],
-  ] as const)('refuses %s and audits the refusal', async (_name, over, userId, refusal, outcome, message) => {
+  ] as Array<[string, Partial<IncidentReport>, string, string, string, RegExp]>)('refuses %s and audits the refusal', async (_name, over, userId, refusal, outcome, message) => {
     const r = await seed();
-    if (over.status) await store.save({ ...r, ...over } as IncidentReport, 1);
+    if (over.status) expect((await store.save({ ...r, ...over }, 1)).ok).toBe(true);
     const result = await precheckDecision(deps(), { incidentId: r.id, userId, userName: 'someone', action: 'reject' });
     expect(result).toMatchObject({ ok: false, refusal });
     expect(!result.ok && result.message).toMatch(message);

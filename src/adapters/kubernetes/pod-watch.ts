@@ -295,7 +295,7 @@ export async function startPodWatch(opts: PodWatchOptions): Promise<PodWatch> {
         if (stopped) return;
         ending = listFailure(scope, err);
       }
-      if (ending.kind !== 'expired') return;
+      if (ending.kind === 'stopped') return;
       if (ending.healthy) scope.attempt = 0;
       if (ending.kind === 'expired') {
         log.debug({ namespace: scope.label, resourceVersion: scope.resourceVersion }, 'pod watch: routine re-watch');

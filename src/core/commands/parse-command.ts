@@ -31,7 +31,14 @@ const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const OBJECT_NAME_MAX = 253;
 const CUSTOM_KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
 // C0/C1 controls except tab/newline/carriage return, plus bidi overrides that disguise text.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+function hasControlCharacters(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) return true;
+    if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return true;
+  }
+  return false;
+}
 
 const KIND_ALIASES: Readonly<Record<string, string>> = {
   deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
@@ -103,7 +110,7 @@ function unescapeSlack(s: string): string {
 export function parseCommand(input: unknown): SreCommand {
   const text = typeof input === 'string' ? unescapeSlack(input) : '';
   if (text.length > MAX_COMMAND_TEXT) return invalid(`That command is too long (${text.length} characters; at most ${MAX_COMMAND_TEXT}).`);
-  if (CONTROL.test(text)) return invalid('That command contains control characters.');
+  if (hasControlCharacters(text)) return invalid('That command contains control characters.');
   // \s covers Unicode spaces (NBSP, ideographic space) that phones and pasted text bring.
   const words = text.trim().split(/\s+/).filter((w) => w !== '');
   if (words.length === 0) return { type: 'help' };

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackAppDeps } from '../../../src/adapters/slack/app.ts';
 import { AppError } from '../../../src/core/errors.ts';
+import { deliver } from '../../support/fake-slack/index.ts';
 import { CHANNEL, POLICIES, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -48,7 +49,8 @@ describe('createSlackApp', () => {
 
   it('listens on the port it reports and answers Slack’s URL verification', async () => {
     expect(h.slack.port).toBeGreaterThan(0);
-    const res = await h.fake.deliver(h.eventsUrl, { contentType: 'application/json', rawBody: JSON.stringify({ token: 'x', challenge: 'c-123', type: 'url_verification' }) });
+    const body = { contentType: 'application/json', rawBody: JSON.stringify({ token: 'x', challenge: 'c-123', type: 'url_verification' }) };
+    const res = await deliver(h.eventsUrl, body, { signingSecret: h.fake.identity.signingSecret });
     expect(res.status).toBe(200);
     expect(res.text).toContain('c-123');
   });
