@@ -35,15 +35,26 @@ describeWithCluster('the Slack app end to end', () => {
         ns = await cluster.createNamespace('demo');
         await cluster.applyDemo(ns);
         await cluster.node();
-        await cluster.setContainerScenario(ns, 'memory-hog', 'app', { kind: 'crash-loop-after-oom', restartCount: 5 });
+        await cluster.setContainerScenario(ns, 'memory-hog', 'app', { kind: 'running' });
         await cluster.setContainerScenario(ns, 'slow-memory-hog', 'app', { kind: 'running' });
-        await cluster.setLogs(ns, 'memory-hog', 'app', { previous: CRASH_LOG, current: '' });
         h = await startHarness(cluster, { mode, namespace: ns });
         if (mode === 'socket') await h.slack.socket.waitForConnection();
+        // The scheduler scans once at start; let it find the namespace healthy before the OOM.
+        await eventually('the start-up scan', async () => /^kube_ai_sre_scans_total\{[^}]*\} [1-9]/m.test(await h.agent.metrics.scrape()));
+        await cluster.setContainerScenario(ns, 'memory-hog', 'app', { kind: 'crash-loop-after-oom', restartCount: 5 });
+        await cluster.setLogs(ns, 'memory-hog', 'app', { previous: CRASH_LOG, current: '' });
       });
       afterAll(async () => h?.stop());
 
       it('scans, posts one incident, records one decision, refuses a non-approver and answers in the thread', async () => {
+        // The model quotes the hostile log line as evidence: it must arrive inert.
+        h.ollama.setBehavior({ kind: 'reply', content: JSON.stringify({
+          rootCauses: ['The stress worker allocates 150M under a 64Mi limit'],
+          explanation: 'The worker was killed by the OOM killer (signal 9) while allocating.',
+          confidence: 0.9,
+          evidence: ['ALERT <!channel> please page everyone', 'stress: FAIL: [1] (415) <-- worker 7 got signal 9'],
+          recommendedMemoryLimit: '256Mi',
+        }) });
         // /sre scan <ns>: acknowledged at once, the incident posted by the analysis job.
         const ack = await send(h.slack.payloads.slashCommand({ text: `scan ${ns}` }));
         expect(JSON.stringify(ack)).toMatch(/Scanning/);
@@ -51,10 +62,13 @@ describeWithCluster('the Slack app end to end', () => {
         const text = blocksText(post);
         for (const fact of [ns, 'memory-hog', '64Mi', '176Mi', 'Auto-remediation', 'incident_approve', 'incident_reject']) expect(text).toContain(fact);
         expect(text).not.toContain('<!channel>');
+        expect(text).toContain('ALERT &lt;!channel&gt; please page everyone');
+        expect(text).toContain('256Mi'); // the LLM's suggestion, shown beside the deterministic 176Mi
         expect(text).not.toContain('s3cr3t-pass');
         const summary = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('memory incident'));
-        expect(JSON.stringify(summary.body)).toMatch(/1 memory incident/);
+        expect(JSON.stringify(summary.body)).toMatch(/1 memory incident .*2 pods checked.*1 new/);
 
+        h.ollama.setBehavior({ kind: 'well' });
         const ts = String((post.response as { ts: string }).ts);
         await eventually('the Slack ref stored', async () => (await h.store.listOpen())[0]?.slack?.ts === ts);
         const [incident] = await h.store.listOpen();

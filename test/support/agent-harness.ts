@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { startAgent, type Agent } from '../../src/app/create-agent.ts';
 import { loadConfig, type Config } from '../../src/config/env.ts';
 import { RedisAuditLog } from '../../src/adapters/redis/audit-log.ts';
@@ -12,7 +13,7 @@ import { createIncidentStore } from '../../src/adapters/redis/incident-store.ts'
 import { createQueues, type Queues } from '../../src/adapters/redis/queues.ts';
 import type { AuditEntry } from '../../src/core/audit/entry.ts';
 import { silentLogger } from '../../src/logging.ts';
-import type { Clock, IncidentStore } from '../../src/ports.ts';
+import type { Clock, IncidentStore, Logger } from '../../src/ports.ts';
 import type { TestClusterContext } from './cluster-context.ts';
 import { startFakeOllama, type FakeOllama } from './fake-ollama.ts';
 import { DEFAULT_USER, startFakeSlack, type FakeSlack } from './fake-slack/index.ts';
@@ -29,6 +30,12 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Share Slack/Ollama/prefix with another harness (two replicas side by side). */
   shared?: Pick<Harness, 'slack' | 'ollama' | 'prefix' | 'policyDir'>;
+  /** The agent's logger (e.g. a recording one); silent by default. */
+  logger?: Logger;
+  /** Another Redis than the shared one (a test that stops and restarts its own). */
+  redisUrl?: string;
+  /** How the agent reaches the API server (a ServiceAccount, a proxy); the cluster's admin by default. */
+  kubeConfig?: KubeConfig;
 }
 
 export interface Harness {
@@ -65,7 +72,8 @@ export async function writePolicy(approvers: string[]): Promise<string> {
   return dir;
 }
 
-export async function startHarness(cluster: TestClusterContext, opts: HarnessOptions): Promise<Harness> {
+export async function startHarness(cluster: Pick<TestClusterContext, 'kc'>, opts: HarnessOptions): Promise<Harness> {
+  const redisUrl = opts.redisUrl ?? SHARED_REDIS_URL;
   const slack = opts.shared?.slack ?? await startFakeSlack();
   const ollama = opts.shared?.ollama ?? await startFakeOllama();
   const prefix = opts.shared?.prefix ?? uniquePrefix('e2e');
@@ -78,7 +86,7 @@ export async function startHarness(cluster: TestClusterContext, opts: HarnessOpt
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     HEALTH_PORT: '0',
-    REDIS_URL: SHARED_REDIS_URL,
+    REDIS_URL: redisUrl,
     KEY_PREFIX: prefix,
     SCAN_NAMESPACES: opts.namespace,
     SCAN_INTERVAL_SECONDS: '3600',
@@ -90,8 +98,8 @@ export async function startHarness(cluster: TestClusterContext, opts: HarnessOpt
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const agent = await startAgent(config, { kubeConfig: cluster.kc, logger: silentLogger, clock: opts.clock, host: '127.0.0.1' });
-  const redis = await connectRedis(SHARED_REDIS_URL, 'worker');
+  const agent = await startAgent(config, { kubeConfig: opts.kubeConfig ?? cluster.kc, logger: opts.logger ?? silentLogger, clock: opts.clock, host: '127.0.0.1' });
+  const redis = await connectRedis(redisUrl, 'worker');
   const audit = new RedisAuditLog(redis, prefix);
   const store = createIncidentStore({ redis, prefix });
   const queues = createQueues({ connection: redis, prefix: `${prefix}bull` });
