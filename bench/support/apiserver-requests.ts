@@ -1,8 +1,10 @@
 // Counts the requests an API server served, from its own `apiserver_request_total` counter
-// (scraped before and after the measured work). Lease renewals and non-resource requests (the
-// scrape itself, /readyz) are left out: they are the API server's own housekeeping.
+// (scraped before and after the measured work). The API server's own housekeeping is left out:
+// lease renewals, the `kubernetes` Service endpoints reconciler, and non-resource requests (the
+// scrape itself, /readyz).
 export type RequestCounts = Map<string, number>;
 
+const HOUSEKEEPING = new Set(['leases', 'endpoints', 'endpointslices']);
 const LINE = /^apiserver_request_total\{([^}]*)\} (\S+)$/gm;
 
 function labels(text: string): Record<string, string> {
@@ -13,7 +15,7 @@ export function parseRequestCounts(metrics: string): RequestCounts {
   const counts: RequestCounts = new Map();
   for (const m of metrics.matchAll(LINE)) {
     const l = labels(m[1]!);
-    if (!l.resource || l.resource === 'leases') continue;
+    if (!l.resource || HOUSEKEEPING.has(l.resource)) continue;
     const key = `${l.verb} ${l.resource}${l.subresource ? `/${l.subresource}` : ''}`;
     counts.set(key, (counts.get(key) ?? 0) + Number(m[2]));
   }
