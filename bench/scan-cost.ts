@@ -18,7 +18,7 @@ const CONCURRENCY = 16;
 const WORKER = fileURLToPath(new URL('./support/scan-worker.ts', import.meta.url));
 const run = promisify(execFile);
 
-interface WorkerResult { wallMs: number; rssBeforeKiB: number; maxRssKiB: number; podsChecked: number; found: number; enqueued: number }
+interface WorkerResult { wallMs: number; rssBeforeKiB: number; maxRssKiB: number; heapBeforeKiB: number; heapAfterGcKiB: number; podsChecked: number; found: number; enqueued: number }
 
 const isOom = (i: number) => i % 33 === 16;
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
         const results: Array<WorkerResult & { requests: Map<string, number> }> = [];
         for (let r = 0; r < RUNS; r++) {
           const before = parseRequestCounts(await bench.scrapeMetrics());
-          const { stdout } = await run(process.execPath, [WORKER, mode, bench.info.kubeconfigPath, ns], { maxBuffer: 16 * 2 ** 20 });
+          const { stdout } = await run(process.execPath, ['--expose-gc', WORKER, mode, bench.info.kubeconfigPath, ns], { maxBuffer: 16 * 2 ** 20 });
           const after = parseRequestCounts(await bench.scrapeMetrics());
           const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as WorkerResult;
           results.push({ ...result, requests: diffCounts(before, after) });
@@ -66,16 +66,18 @@ async function main(): Promise<void> {
         const wall = median(results.map((x) => x.wallMs));
         const base = median(results.map((x) => x.rssBeforeKiB)) / 1024;
         const peak = Math.max(...results.map((x) => x.maxRssKiB)) / 1024;
+        const retained = median(results.map((x) => x.heapAfterGcKiB - x.heapBeforeKiB)) / 1024;
         const last = results.at(-1)!;
         rows.push([
-          size, mode, last.found, wall, wall / size * 1000, total(last.requests), describeCounts(last.requests), base, peak, peak - base, (peak - base) * 1024 / size,
+          size, mode, last.found, wall, wall / size * 1000, total(last.requests), describeCounts(last.requests),
+          base, peak, peak - base, (peak - base) * 1024 / size, retained, retained * 1024 / size,
         ]);
       }
     }
 
-    note(`Namespace grown to each size in place (Deployments of ${PODS_PER_WORKLOAD} pods, two containers each; pod i is an OOM incident when i % 33 = 16, half OOMKilled, half CrashLoopBackOff after OOM). Each figure: a fresh process, median wall time of ${RUNS} runs, API requests of the last run from the API server's apiserver_request_total (leases and non-resource requests excluded), peak RSS = process.resourceUsage().maxRSS (max of the runs), baseline = RSS after imports and connections.`);
+    note(`Namespace grown to each size in place (Deployments of ${PODS_PER_WORKLOAD} pods, two containers each; pod i is an OOM incident when i % 33 = 16, half OOMKilled, half CrashLoopBackOff after OOM). Each figure: a fresh process, median wall time of ${RUNS} runs, API requests of the last run from the API server's apiserver_request_total (leases and non-resource requests excluded), peak RSS = process.resourceUsage().maxRSS (max of the runs), baseline = RSS after imports and connections; retained heap = heap used after a full GC while the result is held, minus the same before the scan (--expose-gc).`);
     printTable(
-      ['pods', 'path', 'incidents found', 'wall ms', 'µs / pod', 'API requests', 'requests by verb and resource', 'baseline RSS MiB', 'peak RSS MiB', 'peak − baseline MiB', 'KiB / pod'],
+      ['pods', 'path', 'incidents found', 'wall ms', 'µs / pod', 'API requests', 'requests by verb and resource', 'baseline RSS MiB', 'peak RSS MiB', 'peak − baseline MiB', 'peak KiB / pod', 'retained heap MiB', 'retained KiB / pod'],
       rows,
     );
     note('Setup (not part of the figures): pods created, bound to the fake node and status-patched with 16 requests in flight.');

@@ -2,7 +2,7 @@
 // detectNamespace; `scan-job` runs the whole scan job (runScanJob: detection, tracking against a
 // real Redis store and audit log) with a queue that only counts and no Slack notifier.
 // Usage: node bench/support/scan-worker.ts <detect|scan-job> <kubeconfig> <namespace>
-// Prints one JSON line: { wallMs, rssBeforeKiB, maxRssKiB, heapAfterGcKiB, podsChecked, found, enqueued }.
+// Prints one JSON line: { wallMs, rssBeforeKiB, maxRssKiB, heapBeforeKiB, heapAfterGcKiB, podsChecked, found, enqueued }.
 // Run with --expose-gc: heapAfterGcKiB is the heap still used, after a full GC, while the scan's
 // result is held (what the scan retains, as opposed to the garbage behind its peak RSS).
 import { KubeConfig } from '@kubernetes/client-node';
@@ -33,12 +33,13 @@ const heapAfterGcKiB = (): number => {
 };
 
 if (mode === 'detect') {
+  const heapBeforeKiB = heapAfterGcKiB();
   const rssBeforeKiB = rssKiB();
   const t0 = performance.now();
   const result = await detectNamespace(cluster, namespace);
   const wallMs = performance.now() - t0;
   const maxRssKiB = process.resourceUsage().maxRSS;
-  console.log(JSON.stringify({ wallMs, rssBeforeKiB, maxRssKiB, heapAfterGcKiB: heapAfterGcKiB(), podsChecked: result.podsChecked, found: result.found.length, enqueued: 0 }));
+  console.log(JSON.stringify({ wallMs, rssBeforeKiB, maxRssKiB, heapBeforeKiB, heapAfterGcKiB: heapAfterGcKiB(), podsChecked: result.podsChecked, found: result.found.length, enqueued: 0 }));
 } else {
   const redis = await connectRedis(SHARED_REDIS_URL, 'store');
   const prefix = uniquePrefix('bench-scan');
@@ -54,12 +55,13 @@ if (mode === 'detect') {
       store: createIncidentStore({ redis, prefix, logger: silentLogger }),
       audit: new RedisAuditLog(redis, prefix, systemClock),
     };
+    const heapBeforeKiB = heapAfterGcKiB();
     const rssBeforeKiB = rssKiB();
     const t0 = performance.now();
     const summary = await runScanJob(deps, { namespace, trigger: 'schedule' });
     const wallMs = performance.now() - t0;
     const maxRssKiB = process.resourceUsage().maxRSS;
-    console.log(JSON.stringify({ wallMs, rssBeforeKiB, maxRssKiB, heapAfterGcKiB: heapAfterGcKiB(), podsChecked: summary?.podsChecked ?? 0, found: summary?.queuedNew.length ?? 0, enqueued }));
+    console.log(JSON.stringify({ wallMs, rssBeforeKiB, maxRssKiB, heapBeforeKiB, heapAfterGcKiB: heapAfterGcKiB(), podsChecked: summary?.podsChecked ?? 0, found: summary?.queuedNew.length ?? 0, enqueued }));
   } finally {
     await deleteKeysUnder(redis, prefix);
     redis.disconnect();

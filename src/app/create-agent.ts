@@ -90,10 +90,9 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
         channelId: config.SLACK_CHANNEL_ID as string,
         store, audit, queue: queues, policies, clock, logger,
         stats: createScorecard({ store, clock }),
-        onSlackError: (method, error) => {
-          if (error === 'ratelimited') metrics.slackRateLimitedTotal.inc({ method });
-          else metrics.slackApiErrorsTotal.inc({ method, error });
-        },
+        // Every 429 is counted as it is answered; a call that still fails after its retries is an error.
+        onRateLimited: (method) => metrics.slackRateLimitedTotal.inc({ method }),
+        onSlackError: (method, error) => metrics.slackApiErrorsTotal.inc({ method, error }),
         onDecision: (action, outcome) => metrics.decisionsTotal.inc({ action, outcome }),
       })
     : undefined;

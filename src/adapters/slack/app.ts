@@ -4,7 +4,7 @@
 // response_url reply used by the scan job.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { AppError } from '../../core/errors.ts';
 import type { PolicySet } from '../../core/policy/schema.ts';
 import type { AuditLog, ChatNotifier, Clock, IncidentStore, JobQueue, Logger } from '../../ports.ts';
@@ -42,6 +42,8 @@ export interface SlackAppDeps {
   stats?: () => Promise<string>;
   /** Called with the method and Slack's error string on every failed Web API call we make. */
   onSlackError?: SlackErrorHook;
+  /** Called on every HTTP 429 the Web API answers, including those the client waits out and retries. */
+  onRateLimited?: (method: string, retryAfterSec: number) => void;
   onDecision?: DecisionHook;
   /** The slash command as installed; "/sre" by default. */
   command?: string;
@@ -104,6 +106,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
   app.error(async (err) => {
     logger.error({ err: errorMessage(err), code: (err as { code?: unknown }).code }, 'unhandled error in a Slack listener');
+  });
+
+  // The client waits out a 429 (Retry-After) and retries by itself: a call that then succeeds never
+  // reaches callSlack, so each rate limit is logged and reported from the client's own event.
+  app.client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSec: number, req?: { url?: unknown }) => {
+    const method = typeof req?.url === 'string' ? (req.url.split('?')[0]?.split('/').pop() ?? 'unknown') : 'unknown';
+    logger.warn({ method, retryAfterSec }, `Slack rate limited ${method}: retrying in ${retryAfterSec} s`);
+    deps.onRateLimited?.(method, retryAfterSec);
   });
 
   const notifier = createChatNotifier({ client: app.client, channelId: deps.channelId, logger, ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}) });

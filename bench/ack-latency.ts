@@ -1,0 +1,119 @@
+// Acknowledgement latency of `/sre help`, `/sre scan <ns>` and Approve clicks through the Slack
+// HTTP receiver (signed requests to /slack/events), at 1, 10 and 100 requests in flight, while
+// the LLM is slow (fake Ollama answers after 30 s) with an analysis waiting on it.
+// Run: node bench/ack-latency.ts
+import { APPROVER, startHarness, type Harness } from '../test/support/agent-harness.ts';
+import type { FakeOllama, RecordedRequest } from '../test/support/fake-ollama.ts';
+import { eventually } from '../test/support/eventually.ts';
+import type { InboundPayload } from '../test/support/fake-slack/index.ts';
+import { startBenchCluster } from './support/bench-cluster.ts';
+import { note, percentile, printHeader, printTable } from './support/report.ts';
+import { createWorkload, createWorkloadPod, reportStatus } from './support/workloads.ts';
+
+const LEVELS = [1, 10, 100];
+const REQUESTS_PER_LEVEL = 300;
+const LLM_DELAY_MS = 30_000;
+
+interface Level { latencies: number[]; failures: number; llmInFlight: number }
+
+async function measure(h: Harness, payload: () => InboundPayload, concurrency: number, inFlight: () => number): Promise<Level> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  let llmInFlight = inFlight();
+  const worker = async () => {
+    while (next < REQUESTS_PER_LEVEL) {
+      next++;
+      const p = payload();
+      const t0 = performance.now();
+      const res = await h.slack.deliver(h.eventsUrl, p);
+      latencies.push(performance.now() - t0);
+      if (res.status !== 200) failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  llmInFlight = Math.min(llmInFlight, inFlight());
+  return { latencies, failures, llmInFlight };
+}
+
+/**
+ * Makes every later /api/chat request slow (the fake's `slow` behaviour) while embeddings stay
+ * fast, and records when each chat arrived. The fake records a request before it picks the
+ * request's behaviour, so queueing `slow` as the chat is recorded applies it to that very chat.
+ */
+function slowChats(ollama: FakeOllama, delayMs: number): number[] {
+  const arrivals: number[] = [];
+  const record = ollama.requests.push.bind(ollama.requests);
+  ollama.requests.push = (...items: RecordedRequest[]) => {
+    for (const r of items) {
+      if (r.path === '/api/chat') {
+        ollama.enqueue({ kind: 'slow', delayMs });
+        arrivals.push(performance.now());
+      }
+    }
+    return record(...items);
+  };
+  return arrivals;
+}
+
+async function main(): Promise<void> {
+  printHeader('ack-latency', 'node bench/ack-latency.ts');
+  const bench = await startBenchCluster();
+  let h: Harness | undefined;
+  try {
+    const { name: nodeName } = await bench.node();
+    const ns = await bench.createNamespace('ack');
+    const oomPod = async (name: string) => {
+      const pod = await createWorkloadPod(bench.core, ns, await createWorkload(bench.apps, ns, name), nodeName);
+      await reportStatus(bench.core, ns, pod.metadata!.name!, { kind: 'crash-loop-after-oom', restartCount: 5 });
+    };
+    await oomPod('checkout');
+    h = await startHarness(bench, { mode: 'http', namespace: ns, env: { OLLAMA_TIMEOUT_MS: '120000' } });
+    const harness = h;
+
+    // The incident people click on: detected, analyzed (fast LLM) and posted by the agent itself.
+    await harness.queues.enqueueScan({ namespace: ns, trigger: 'schedule' });
+    await eventually('the incident posted', async () => (await harness.store.listOpen())[0]?.slack !== undefined, 60_000);
+    const [incident] = await harness.store.listOpen();
+
+    // From now on every chat takes 30 s; five more incidents keep an analysis waiting on the model.
+    const arrivals = slowChats(harness.ollama, LLM_DELAY_MS);
+    const inFlight = () => arrivals.filter((t) => performance.now() - t < LLM_DELAY_MS).length;
+    for (const name of ['search', 'catalog', 'identity', 'payments', 'ledger']) await oomPod(name);
+    await harness.queues.enqueueScan({ namespace: ns, trigger: 'schedule' });
+    await eventually('an analysis waiting on the slow model', () => inFlight() > 0, 60_000);
+
+    const kinds: Array<[string, () => InboundPayload]> = [
+      ['/sre help', () => harness.slack.payloads.slashCommand({ text: 'help' })],
+      ['Approve click', () => harness.slack.payloads.blockAction({
+        actionId: 'incident_approve', value: incident!.id, user: APPROVER, message: { ts: incident!.slack!.ts },
+      })],
+      [`/sre scan <ns>`, () => harness.slack.payloads.slashCommand({ text: `scan ${ns}` })],
+    ];
+    const rows: Array<Array<string | number>> = [];
+    const started = performance.now();
+    for (const [label, payload] of kinds) {
+      for (const level of LEVELS) {
+        const r = await measure(harness, payload, level, inFlight);
+        rows.push([
+          label, level, r.latencies.length, percentile(r.latencies, 50), percentile(r.latencies, 95), percentile(r.latencies, 99),
+          Math.max(...r.latencies), r.failures, r.llmInFlight > 0 ? 'yes' : 'no',
+        ]);
+      }
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const chats = harness.ollama.chatRequests().length;
+
+    note(`${REQUESTS_PER_LEVEL} signed requests per row, sent by the fake Slack from this same process (client time included) to the agent's /slack/events; latency = request sent → HTTP response (Bolt answers on ack()). The LLM answered every diagnosis after ${LLM_DELAY_MS / 1000} s (LLM_CONCURRENCY=1, five incidents queued behind it); "LLM busy" = a diagnosis chat was waiting on the slow model at the start and at the end of the row. The first Approve recorded the decision, the rest were refused as already decided (still authorised and audited after the ack). Every /sre scan queued a real scan job (background load on the same 2 cores).`);
+    printTable(['request', 'in flight', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-200', 'LLM busy'], rows);
+    note(`All rows took ${elapsed.toFixed(1)} s; the fake Ollama received ${chats} chat requests in all.`);
+  } finally {
+    // Close the fake Ollama first: the analysis waiting on it falls back at once instead of
+    // holding the worker's shutdown for 30 s.
+    await h?.ollama.close();
+    await h?.stop();
+    await bench.stop();
+  }
+}
+
+await main();
