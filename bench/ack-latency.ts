@@ -6,6 +6,7 @@ import { APPROVER, startHarness, type Harness } from '../test/support/agent-harn
 import type { FakeOllama, RecordedRequest } from '../test/support/fake-ollama.ts';
 import { eventually } from '../test/support/eventually.ts';
 import type { InboundPayload } from '../test/support/fake-slack/index.ts';
+import { diffCounts, parseRequestCounts, total } from './support/apiserver-requests.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 import { note, percentile, printHeader, printTable } from './support/report.ts';
 import { createWorkload, createWorkloadPod, reportStatus } from './support/workloads.ts';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     const ns = await bench.createNamespace('ack');
     const oomPod = async (name: string) => {
       const pod = await createWorkloadPod(bench.core, ns, await createWorkload(bench.apps, ns, name), nodeName);
-      await reportStatus(bench.core, ns, pod.metadata!.name!, { kind: 'crash-loop-after-oom', restartCount: 5 });
+      await reportStatus(bench.core, pod, { kind: 'crash-loop-after-oom', restartCount: 5 });
     };
     await oomPod('checkout');
     h = await startHarness(bench, { mode: 'http', namespace: ns, env: { OLLAMA_TIMEOUT_MS: '120000' } });
@@ -91,22 +92,40 @@ async function main(): Promise<void> {
       [`/sre scan <ns>`, () => harness.slack.payloads.slashCommand({ text: `scan ${ns}` })],
     ];
     const rows: Array<Array<string | number>> = [];
+    const auditLength = () => harness.redis.xlen(`${harness.prefix}audit`);
+    const slashScans = async () => [...(await harness.agent.metrics.scrape()).matchAll(/^kube_ai_sre_scans_total\{[^}]*trigger="slash"[^}]*\} (\d+)/gm)]
+      .reduce((sum, m) => sum + Number(m[1]), 0);
+    const auditBefore = await auditLength();
     const started = performance.now();
     for (const [label, payload] of kinds) {
       for (const level of LEVELS) {
+        const before = parseRequestCounts(await bench.scrapeMetrics());
         const r = await measure(harness, payload, level, inFlight);
+        const apiRequests = total(diffCounts(before, parseRequestCounts(await bench.scrapeMetrics())));
         rows.push([
           label, level, r.latencies.length, percentile(r.latencies, 50), percentile(r.latencies, 95), percentile(r.latencies, 99),
-          Math.max(...r.latencies), r.failures, r.llmInFlight > 0 ? 'yes' : 'no',
+          Math.max(...r.latencies), r.failures, r.llmInFlight > 0 ? 'yes' : 'no', apiRequests,
         ]);
       }
     }
     const elapsed = (performance.now() - started) / 1000;
     const chats = harness.ollama.chatRequests().length;
 
-    note(`${REQUESTS_PER_LEVEL} signed requests per row, sent by the fake Slack from this same process (client time included) to the agent's /slack/events; latency = request sent → HTTP response (Bolt answers on ack()). The LLM answered every diagnosis after ${LLM_DELAY_MS / 1000} s (LLM_CONCURRENCY=1, five incidents queued behind it); "LLM busy" = a diagnosis chat was waiting on the slow model at the start and at the end of the row. The first Approve recorded the decision, the rest were refused as already decided (still authorised and audited after the ack). Every /sre scan queued a real scan job (background load on the same 2 cores).`);
-    printTable(['request', 'in flight', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-200', 'LLM busy'], rows);
-    note(`All rows took ${elapsed.toFixed(1)} s; the fake Ollama received ${chats} chat requests in all.`);
+    // What happens after the acks: every Approve and every /sre scan appends an audit entry, and
+    // every scan runs as a job. How long until that backlog has drained?
+    const acked = performance.now();
+    const expectedAudit = 2 * LEVELS.length * REQUESTS_PER_LEVEL;
+    const expectedScans = LEVELS.length * REQUESTS_PER_LEVEL;
+    let auditDoneAt = NaN;
+    await eventually('the post-ack backlog drained', async () => {
+      if (Number.isNaN(auditDoneAt) && (await auditLength()) - auditBefore >= expectedAudit) auditDoneAt = performance.now();
+      return !Number.isNaN(auditDoneAt) && (await slashScans()) >= expectedScans;
+    }, 180_000);
+    const scansDoneAt = performance.now();
+
+    note(`${REQUESTS_PER_LEVEL} signed requests per row, sent by the fake Slack from this same process (client time included) to the agent's /slack/events; latency = request sent → HTTP response (Bolt answers on ack()). The LLM answered every diagnosis after ${LLM_DELAY_MS / 1000} s (LLM_CONCURRENCY=1, five incidents queued behind it); "LLM busy" = a diagnosis chat was waiting on the slow model at the start and at the end of the row. The first Approve recorded the decision, the rest were refused as already decided (still authorised and audited after the ack). Every /sre scan queued a real scan job (background load on the same 2 cores). "API server requests": what the private kube-apiserver served during the row (apiserver_request_total, housekeeping excluded): the acks never touch it; any counted in a scan row come from background scan jobs, which mostly ran after the rows (see below).`);
+    printTable(['request', 'in flight', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-200', 'LLM busy', 'API server requests'], rows);
+    note(`All rows took ${elapsed.toFixed(1)} s; the fake Ollama received ${chats} chat requests during them. After the last ack: the ${expectedAudit} audit entries (${LEVELS.length * REQUESTS_PER_LEVEL} Approve outcomes, ${expectedScans} scan requests) were all appended ${((auditDoneAt - acked) / 1000).toFixed(1)} s later, and the ${expectedScans} scan jobs (2 at a time, each listing the namespace) had all run ${((scansDoneAt - acked) / 1000).toFixed(1)} s later.`);
   } finally {
     // Close the fake Ollama first: the analysis waiting on it falls back at once instead of
     // holding the worker's shutdown for 30 s.

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
         const scenario = !isOom(i)
           ? { kind: 'running' as const }
           : i % 2 === 0 ? { kind: 'oom-killed' as const, restartCount: 2 } : { kind: 'crash-loop-after-oom' as const, restartCount: 6 };
-        await reportStatus(bench.core, ns, pod.metadata!.name!, scenario);
+        await reportStatus(bench.core, pod, scenario);
         if (isOom(i)) ooms++;
       });
       pods = size;
@@ -75,13 +75,13 @@ async function main(): Promise<void> {
       }
     }
 
-    note(`Namespace grown to each size in place (Deployments of ${PODS_PER_WORKLOAD} pods, two containers each; pod i is an OOM incident when i % 33 = 16, half OOMKilled, half CrashLoopBackOff after OOM). Each figure: a fresh process, median wall time of ${RUNS} runs, API requests of the last run from the API server's apiserver_request_total (leases and non-resource requests excluded), peak RSS = process.resourceUsage().maxRSS (max of the runs), baseline = RSS after imports and connections; retained heap = heap used after a full GC while the result is held, minus the same before the scan (--expose-gc).`);
+    note(`Namespace grown to each size in place (Deployments of ${PODS_PER_WORKLOAD} pods, two containers each; pod i is an OOM incident when i % 33 = 16, half OOMKilled, half CrashLoopBackOff after OOM). Each figure: a fresh process, median wall time of ${RUNS} runs, API requests of the last run from the API server's apiserver_request_total (the API server's own housekeeping excluded: leases, the kubernetes Service endpoints, non-resource requests), peak RSS = process.resourceUsage().maxRSS (max of the runs), baseline = RSS after imports and connections; retained heap = heap used after a full GC while the result is held, minus the same before the scan (--expose-gc).`);
     printTable(
       ['pods', 'path', 'incidents found', 'wall ms', 'µs / pod', 'API requests', 'requests by verb and resource', 'baseline RSS MiB', 'peak RSS MiB', 'peak − baseline MiB', 'peak KiB / pod', 'retained heap MiB', 'retained KiB / pod'],
       rows,
     );
     note('Setup (not part of the figures): pods created, bound to the fake node and status-patched with 16 requests in flight.');
-    printTable(['pods', 'OOM pods', 'workloads', 'setup s (cumulative step)'], setup);
+    printTable(['pods', 'OOM pods', 'workloads', 'setup s (this step)'], setup);
   } finally {
     await bench.stop();
   }

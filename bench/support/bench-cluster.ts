@@ -3,7 +3,7 @@
 // so the agent harness runs unchanged. stop() ends everything it started (by PID / close()).
 import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import type { FakeNode, TestClusterContext } from '../../test/support/cluster-context.ts';
-import { findClusterBinaries } from '../../test/support/test-cluster/binaries.ts';
+import { findClusterBinaries, type ClusterBinaries } from '../../test/support/test-cluster/binaries.ts';
 import { BUILD_HINT } from '../../test/support/test-cluster/cluster-info.ts';
 import { startTestCluster, type TestCluster } from '../../test/support/test-cluster/cluster.ts';
 import { postEvent } from '../../test/support/test-cluster/events.ts';
@@ -22,10 +22,23 @@ export interface BenchCluster extends TestClusterContext {
   stop(): Promise<void>;
 }
 
+// generateClusterCerts signs three certificates with one CA at once, and openssl's -CAcreateserial
+// then races on the CA's serial file ("Unable to load number from …/ca.srl") now and then. A
+// failed start cleans up after itself, so trying again is safe.
+async function startWithRetry(binaries: ClusterBinaries, attempts = 3): Promise<TestCluster> {
+  for (let i = 1; ; i++) {
+    try {
+      return await startTestCluster(binaries);
+    } catch (err) {
+      if (i >= attempts || !/openssl/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 export async function startBenchCluster(): Promise<BenchCluster> {
   const binaries = findClusterBinaries();
   if (!binaries) throw new Error(`kube-apiserver/etcd not found; ${BUILD_HINT}`);
-  const cluster = await startTestCluster(binaries);
+  const cluster = await startWithRetry(binaries);
   const info = {
     available: true as const,
     server: cluster.server,

@@ -102,9 +102,19 @@ export async function createWorkloadPod(core: CoreV1Api, namespace: string, w: W
   });
 }
 
-/** Patches the pod's status as the kubelet would: app container in `scenario`, the sidecar running. */
-export function reportStatus(core: CoreV1Api, namespace: string, pod: string, scenario: ContainerScenario): Promise<V1Pod> {
-  return setContainerScenario(core, namespace, pod, 'app', scenario);
+/**
+ * Patches the pod's status as the kubelet would: app container in `scenario`, the sidecar running.
+ * The pod just created is handed to the status helper instead of being read back (one request less).
+ */
+export function reportStatus(core: CoreV1Api, pod: V1Pod, scenario: ContainerScenario): Promise<V1Pod> {
+  const known = new Proxy(core, {
+    get(target, prop, receiver) {
+      if (prop === 'readNamespacedPod') return async () => pod;
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return setContainerScenario(known, pod.metadata!.namespace!, pod.metadata!.name!, 'app', scenario);
 }
 
 /** Runs `task` for 0..n-1 with at most `concurrency` in flight. */

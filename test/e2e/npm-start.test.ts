@@ -74,7 +74,13 @@ describeWithCluster('npm start', () => {
   });
 
   afterAll(async () => {
+    // If a test failed before SIGTERM, end the bot itself too: killing npm alone would orphan it.
     if (child && child.exitCode === null) {
+      try {
+        process.kill(botPid(child.pid!), 'SIGKILL');
+      } catch {
+        // already gone
+      }
       child.kill('SIGKILL');
     }
     const redis = await connectRedis(SHARED_REDIS_URL, 'store');

@@ -19,6 +19,9 @@ export interface OllamaClientOptions {
 /** Readiness probes must answer quickly even when chat calls are allowed minutes. */
 const LIST_TIMEOUT_CAP_MS = 5_000;
 
+/** Embedding a short summary is fast when the model is there; waiting longer only delays reports. */
+export const EMBED_TIMEOUT_MS = 10_000;
+
 export type OllamaLlmClient = LlmClient & Required<Pick<LlmClient, 'embed' | 'listModels'>>;
 
 export function createOllamaClient(opts: OllamaClientOptions): OllamaLlmClient {
@@ -74,7 +77,8 @@ export function createOllamaClient(opts: OllamaClientOptions): OllamaLlmClient {
     },
 
     async embed(input: string[]): Promise<EmbedResult> {
-      const out = await withClient(opts.timeoutMs, (client) => client.embed({ model: embedModel, input }));
+      // Embeddings only enrich a report: never let them hold an analysis for a chat-sized timeout.
+      const out = await withClient(Math.min(opts.timeoutMs, EMBED_TIMEOUT_MS), (client) => client.embed({ model: embedModel, input }));
       if (!out.ok) {
         log?.warn({ code: out.code, latencyMs: out.latencyMs, model: embedModel }, `ollama embed failed: ${out.message}`);
         return out;

@@ -1,6 +1,7 @@
 // Certificates for one test cluster, made with openssl: a CA, the API server's serving cert,
 // an admin client cert (O=system:masters), a front-proxy CA and client cert for aggregated APIs,
 // a fake-kubelet serving cert and the ServiceAccount signing key pair. EC P-256 keeps it fast.
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,7 +64,8 @@ async function signedCert(
   await ecKey(key);
   await openssl(['req', '-new', '-key', key, '-out', csr, '-subj', subject]);
   await writeFile(ext, extensions);
-  await openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial',
+  // A random serial per certificate: -CAcreateserial races on ca.srl when several are signed at once.
+  await openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', `0x${randomBytes(16).toString('hex')}`,
     '-out', cert, '-days', '2', '-extfile', ext]);
   return { cert, key };
 }
