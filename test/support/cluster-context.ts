@@ -70,6 +70,13 @@ export interface TestClusterContext {
 export function useTestCluster(): TestClusterContext {
   const info = clusterInfo();
   if (!info.available) throw new Error(`test cluster unavailable: ${info.reason}; ${BUILD_HINT}`);
+  const context = clusterContext(info);
+  afterAll(() => context.closeNode());
+  return context;
+}
+
+/** The helpers over one running cluster (shared or private); closeNode() stops its fake kubelet. */
+export function clusterContext(info: AvailableClusterInfo): TestClusterContext & { closeNode(): Promise<void> } {
   const kc = new KubeConfig();
   kc.loadFromFile(info.kubeconfigPath);
   const core = kc.makeApiClient(CoreV1Api);
@@ -84,11 +91,11 @@ export function useTestCluster(): TestClusterContext {
     })();
     return nodePromise;
   };
-  afterAll(async () => {
-    if (nodePromise) await (await nodePromise).kubelet.close();
-  });
 
   return {
+    async closeNode() {
+      if (nodePromise) await (await nodePromise).kubelet.close();
+    },
     info,
     kc,
     core,
