@@ -66,7 +66,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
 
   const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });
   const audit = new RedisAuditLog(redis, config.KEY_PREFIX, clock);
-  const queues: Queues = createQueues({ connection: workerRedis, prefix: `${config.KEY_PREFIX}bull` });
+  const queues: Queues = createQueues({ connection: workerRedis, prefix: `${config.KEY_PREFIX}bull`, logger });
   metrics.setQueueDepthSource(() => queues.depths());
   metrics.setOpenIncidentsSource(async () => (await store.listOpen()).length);
 

@@ -29,7 +29,11 @@ export async function loadPolicies(dir: string): Promise<PolicySet> {
   }
 
   problems.push(...crossFileProblems(loaded));
-  if (loaded.length === 0 && problems.length === 0) problems.push(`${dir}: no policy files (*.yaml, *.yml) found`);
+  if (loaded.length === 0 && problems.length === 0) {
+    problems.push(names.length === 0
+      ? `${dir}: no policy files (*.yaml, *.yml) found`
+      : `${names.map((n) => join(dir, n)).join(', ')}: no policy in ${names.length === 1 ? 'this file' : 'these files'} (empty or comments only)`);
+  }
   if (problems.length > 0) {
     throw new AppError('policy_invalid', `invalid policies:\n${problems.map((p) => `  ${p}`).join('\n')}`, { problems });
   }
@@ -70,9 +74,16 @@ export function parsePolicyFile(file: string, text: string): { policies: Array<{
       }
       continue;
     }
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) continue; // comment-only document
     const docLine = doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : 1;
+    let value: unknown;
+    try {
+      // Parses fine but cannot become data: an alias to an unknown anchor, too many aliases...
+      value = doc.toJS();
+    } catch (err) {
+      problems.push(`${file}:${docLine}: YAML error: ${firstLine(err instanceof Error ? err.message : String(err))}`);
+      continue;
+    }
+    if (value === null || value === undefined) continue; // comment-only document
     const parsed = PolicySchema.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.push(describeIssue(file, doc, lineCounter, issue));

@@ -28,6 +28,11 @@ export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<Track
     summary = await trackScan(deps, detected, { resolveMissing: true });
   } catch (err) {
     deps.onScanned?.(job, 'error');
+    // One line for the operator too: a scan answered to a user is not retried, so nothing else logs it.
+    deps.logger.warn(
+      { namespace: job.namespace, trigger: job.trigger, code: isAppError(err) ? err.code : undefined },
+      `scan of ${job.namespace} failed: ${(err as Error).message}`,
+    );
     if (!job.responseUrl || !deps.reply) throw err;
     // The user gets one clear line; a scheduled scan's error goes to the job's retry/backoff.
     await deps.reply(job.responseUrl, scanFailureText(job.namespace, isAppError(err) ? err.code : undefined, (err as Error).message));

@@ -134,6 +134,11 @@ spec:
     expect(await loadError()).toMatch(/no policy files/);
   });
 
+  it('names an empty policy file instead of saying there are none', async () => {
+    await files({ 'empty.yaml': '# policies go here\n' });
+    expect(await loadError()).toMatch(/empty\.yaml: no policy in this file \(empty or comments only\)/);
+  });
+
   it('rejects a non-mapping document', async () => {
     await files({ 'list.yaml': '- a\n- b\n' });
     expect(await loadError()).toMatch(/list\.yaml:1: \(document\): /);

@@ -1,7 +1,7 @@
 // What the fault and hostile-input tests share: metric reads, health probes, the one incident post
 // of a pod, and a namespace with the demo's crash-looping memory-hog.
 import { expect } from 'vitest';
-import { blocksText, type Harness } from '../support/agent-harness.ts';
+import type { Harness } from '../support/agent-harness.ts';
 import type { TestClusterContext } from '../support/cluster-context.ts';
 import type { ApiCall } from '../support/fake-slack/index.ts';
 import type { LogEntry } from '../support/recording-logger.ts';
@@ -27,10 +27,16 @@ export async function probe(h: Harness, path: '/healthz' | '/readyz'): Promise<{
   return { status: res.status, body: await res.text() };
 }
 
-/** Top-level incident messages (not thread replies) that name `pod` in `namespace`. */
+/** The header of an incident message: "🔴 OOM crash loop: Pod/memory-hog in demo". */
+export function headerText(call: ApiCall): string {
+  const [first] = (call.args.blocks ?? []) as Array<{ type?: string; text?: { text?: string } }>;
+  return first?.type === 'header' ? String(first.text?.text ?? '') : '';
+}
+
+/** Incident messages (top level, accepted by Slack) whose header names the bare pod `pod` in `namespace`. */
 export function incidentPosts(h: Harness, namespace: string, pod = 'memory-hog'): ApiCall[] {
   return h.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && c.status === 200 && c.response.ok === true
-    && blocksText(c).includes(namespace) && blocksText(c).includes(pod));
+    && headerText(c).endsWith(`/${pod} in ${namespace}`));
 }
 
 /** A fresh namespace with the demo pods; memory-hog is OOM crash-looping, slow-memory-hog runs. */

@@ -2,6 +2,7 @@
 // path matches answer an HTTP error, are answered late, or have their connection cut. Everything
 // else is forwarded with the admin certificate.
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, request } from 'node:https';
 import type { Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -37,7 +38,7 @@ export async function startFaultyApiProxy(opts: FaultyApiProxyOptions): Promise<
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const forward = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse): void => {
     const headers = { ...req.headers };
     delete headers.authorization;
     delete headers.host;

@@ -3,27 +3,18 @@
 // rule-based diagnosis that names the reason (or, for a bad-but-valid answer, with the LLM's text
 // made harmless), a clear log line, the fallback counted, the audit trail intact, and the agent
 // still serving.
-import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { blocksText, startHarness, type Harness } from '../support/agent-harness.ts';
 import { describeWithCluster, useTestCluster } from '../support/cluster-context.ts';
 import { eventually } from '../support/eventually.ts';
 import type { FakeOllamaBehavior } from '../support/fake-ollama.ts';
 import { recordingLogger, type RecordingLogger } from '../support/recording-logger.ts';
+import { freePort } from '../support/test-cluster/free-port.ts';
 import { expectAudited, expectServing, incidentPosts, metric, oomNamespace, problems } from './fault-support.ts';
 
 const TIMEOUT_MS = 1_500;
 /** The deterministic recommendation for memory-hog (64Mi limit): max(64+100, 64×1.2) → 176Mi. */
 const RULE_LIMIT = '176Mi';
-
-/** A port nothing listens on: bound, read, released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface FallbackCase {
   name: string;
@@ -93,7 +84,7 @@ describeWithCluster('LLM faults under the running bot', () => {
   }
 
   it('reports rule-based when the LLM refuses connections, and keeps serving', async () => {
-    const refused = await startHarness(cluster, { mode: 'http', namespace: await cluster.createNamespace('llm-refused'), logger, env: { OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}` } });
+    const refused = await startHarness(cluster, { mode: 'http', namespace: await cluster.createNamespace('llm-refused'), logger, env: { OLLAMA_HOST: `http://127.0.0.1:${await freePort()}` } });
     try {
       const ns = await oomNamespace(cluster, 'llm-refused');
       await refused.queues.enqueueScan({ namespace: ns, trigger: 'schedule' });

@@ -93,6 +93,7 @@ export interface QueuesOptions {
   connection: Redis;
   /** BullMQ key prefix (e.g. "sre:bull"); tests use a unique one. */
   prefix: string;
+  logger?: Logger;
 }
 
 export interface ScanSchedule {
@@ -121,6 +122,9 @@ export function createQueues(opts: QueuesOptions): Queues {
   const analyze = new Queue<AnalyzeJob>(QUEUE_NAMES.analyze, { ...base, defaultJobOptions: JOB_DEFAULTS.analyze });
   const thread = new Queue<ThreadJob>(QUEUE_NAMES.thread, { ...base, defaultJobOptions: JOB_DEFAULTS.thread });
   const all = [scan, analyze, thread] as const;
+  // Without a listener BullMQ prints every connection error of a queue to stderr, once per reconnect
+  // attempt. The connection's own listener already logs the outage once (connection.ts).
+  for (const q of all) q.on('error', (err: Error) => opts.logger?.debug({ queue: q.name, err: err.message }, 'queue connection error'));
 
   const schedulePrefix = scanSchedulerId('');
 

@@ -12,6 +12,7 @@ import { registerActions } from './actions.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { createChatNotifier, postToResponseUrl } from './chat-notifier.ts';
 import { registerCommands } from './commands.ts';
+import { guardRequestBody } from './guard-request-body.ts';
 import { errorMessage, type DecisionHook } from './handler-deps.ts';
 import { callSlack, toSlackAppError, type SlackErrorHook } from './slack-errors.ts';
 import { registerThreadMessages } from './thread-messages.ts';
@@ -94,6 +95,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         processBeforeResponse: false,
         signatureVerification: true,
       });
+
+  if (receiver instanceof HTTPReceiver) guardRequestBody(receiver, logger);
 
   const app = new App({
     token: deps.botToken,
