@@ -35,7 +35,7 @@ export async function runAuditCommand(argv: string[], deps: AuditCommandDeps): P
       (result.exitCode === 0 ? deps.stdout : deps.stderr)(result.message);
       return result.exitCode;
     }
-    await auditExport(audit, (line) => deps.stdout(line));
+    await auditExport(audit, (line) => deps.stdout(line.replace(/\n$/, '')));
     return EXIT.ok;
   } finally {
     redis.disconnect();
