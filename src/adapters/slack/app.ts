@@ -6,20 +6,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { AppError } from '../../core/errors.ts';
-import type { PolicySet } from '../../core/policy/schema.ts';
-import type { AuditLog, ChatNotifier, Clock, IncidentStore, JobQueue, Logger } from '../../ports.ts';
+import type { ChatNotifier } from '../../ports.ts';
 import { registerActions } from './actions.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { createChatNotifier, postToResponseUrl } from './chat-notifier.ts';
 import { registerCommands } from './commands.ts';
 import { guardRequestBody } from './guard-request-body.ts';
-import { errorMessage, type DecisionHook } from './handler-deps.ts';
-import { callSlack, toSlackAppError, type SlackErrorHook } from './slack-errors.ts';
+import { errorMessage, type SlackHandlerDeps } from './handler-deps.ts';
+import { callSlack, toSlackAppError } from './slack-errors.ts';
 import { registerThreadMessages } from './thread-messages.ts';
 
 export const EVENTS_PATH = '/slack/events';
 
-export interface SlackAppDeps {
+/** What the listeners need (ports, hooks) plus how to connect; the client and notifier are built here. */
+export interface SlackAppDeps extends Omit<SlackHandlerDeps, 'notifier' | 'client'> {
   botToken: string;
   /** Required in HTTP mode (no appToken). */
   signingSecret?: string | undefined;
@@ -31,21 +31,8 @@ export interface SlackAppDeps {
   port: number;
   /** HTTP mode listen address; all interfaces by default (tests bind loopback). */
   host?: string | undefined;
-  /** Where incident messages go. */
-  channelId: string;
-  store: IncidentStore;
-  audit: AuditLog;
-  queue: JobQueue;
-  policies: PolicySet;
-  clock: Clock;
-  logger: Logger;
-  /** Text for `/sre stats`; without it the command says stats are unavailable. */
-  stats?: () => Promise<string>;
-  /** Called with the method and Slack's error string on every failed Web API call we make. */
-  onSlackError?: SlackErrorHook;
   /** Called on every HTTP 429 the Web API answers, including those the client waits out and retries. */
   onRateLimited?: (method: string, retryAfterSec: number) => void;
-  onDecision?: DecisionHook;
   /** The slash command as installed; "/sre" by default. */
   command?: string;
   /** Bolt/SDK log level; INFO by default. */
