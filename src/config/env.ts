@@ -49,13 +49,20 @@ export const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_CHANNEL_ID) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_CHANNEL_ID'], message: 'required when SLACK_BOT_TOKEN is set (where incidents are posted)' });
-    }
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)' });
-    }
+    for (const p of crossFieldProblems(env)) ctx.addIssue({ code: 'custom', path: [p.variable], message: p.message });
   });
+
+/** Rules between variables; also checked when single variables failed, so every problem shows at once. */
+function crossFieldProblems(env: Record<string, unknown>): Array<{ variable: string; message: string }> {
+  const problems: Array<{ variable: string; message: string }> = [];
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_CHANNEL_ID) {
+    problems.push({ variable: 'SLACK_CHANNEL_ID', message: 'required when SLACK_BOT_TOKEN is set (where incidents are posted)' });
+  }
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    problems.push({ variable: 'SLACK_SIGNING_SECRET', message: 'required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)' });
+  }
+  return problems;
+}
 
 export type Config = z.infer<typeof EnvSchema>;
 
@@ -66,5 +73,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = EnvSchema.safeParse(cleaned);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  for (const p of crossFieldProblems(cleaned)) {
+    const line = `${p.variable}: ${p.message}`;
+    if (!problems.includes(line)) problems.push(line);
+  }
   throw new AppError('config_invalid', `invalid configuration:\n  ${problems.join('\n  ')}`, { problems });
 }
