@@ -1,0 +1,109 @@
+// The tracking use case on the real store: what gets queued, updated in place and resolved, and
+// what a single-pod watch event may not touch.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { RedisAuditLog } from '../../src/adapters/redis/audit-log.ts';
+import { connectRedis } from '../../src/adapters/redis/connection.ts';
+import { createIncidentStore } from '../../src/adapters/redis/incident-store.ts';
+import { sha256Hex } from '../../src/adapters/hash.ts';
+import { analysisKey } from '../../src/core/incident/tracking.ts';
+import type { AnalyzeJob } from '../../src/core/jobs.ts';
+import type { FoundIncident, IncidentReport } from '../../src/core/model.ts';
+import { silentLogger } from '../../src/logging.ts';
+import type { ChatNotifier, IncidentStore, JobQueue, SlackRef } from '../../src/ports.ts';
+import { trackScan, type TrackDeps } from '../../src/usecases/track-scan.ts';
+import { foundIncident, incidentReport } from '../fixtures/incidents/report.ts';
+import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from '../support/redis-keys.ts';
+
+const NOW = new Date('2025-03-04T09:15:00Z');
+
+describe('trackScan', () => {
+  let redis: Redis;
+  let prefix: string;
+  let store: IncidentStore;
+  let analyses: AnalyzeJob[];
+  let updates: IncidentReport[];
+  let deps: TrackDeps;
+
+  beforeAll(async () => {
+    redis = await connectRedis(SHARED_REDIS_URL, 'store');
+  });
+  afterAll(() => redis.disconnect());
+  afterEach(async () => deleteKeysUnder(redis, prefix));
+
+  function setup(now = NOW) {
+    prefix = uniquePrefix('track');
+    store = createIncidentStore({ redis, prefix });
+    analyses = [];
+    updates = [];
+    const queue: JobQueue = {
+      enqueueAnalyze: async (job) => { analyses.push(job); return { jobId: String(analyses.length) }; },
+      enqueueScan: async () => ({ jobId: 'scan' }),
+      enqueueThread: async () => ({ jobId: 'thread' }),
+    };
+    const notifier: ChatNotifier = {
+      postIncident: async (): Promise<SlackRef> => ({ channel: 'C0INCIDENTS', ts: '1.1' }),
+      updateIncident: async (r) => { updates.push(r); },
+      postText: async () => ({ channel: 'C0INCIDENTS', ts: '2.2' }),
+    };
+    deps = { store, queue, notifier, audit: new RedisAuditLog(redis, prefix), clock: { now: () => now }, logger: silentLogger, hash: sha256Hex, quietMinutes: 30 };
+  }
+
+  const result = (found: FoundIncident[]) => ({ namespace: 'demo', podsChecked: 3, pods: found.map((f) => f.pod), found });
+  const posted = (over: Partial<IncidentReport> = {}) => incidentReport({ contextHash: sha256Hex(analysisKey(incidentReport().detection)), slack: { channel: 'C0INCIDENTS', ts: '1.1' }, ...over });
+
+  it('queues one analysis for a new incident, keyed by its occurrence', async () => {
+    setup();
+    const found = foundIncident();
+    const summary = await trackScan(deps, result([found]), { resolveMissing: true });
+    expect(summary.queuedNew).toEqual([found.fingerprint]);
+    expect(analyses).toHaveLength(1);
+    expect(analyses[0]).toMatchObject({ fingerprint: found.fingerprint, namespace: 'demo', pod: found.detection.pod });
+    expect(analyses[0]!.incidentId).toBeUndefined();
+  });
+
+  it('leaves an unchanged open incident alone: no analysis, no Slack update', async () => {
+    setup();
+    await store.claim(posted().fingerprint, posted());
+    const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true });
+    expect(summary.known.map((r) => r.id)).toEqual([posted().id]);
+    expect(analyses).toEqual([]);
+    expect(updates).toEqual([]);
+  });
+
+  it('updates the message in place on a recurrence and re-analyzes only when the limits changed', async () => {
+    setup();
+    await store.claim(posted().fingerprint, posted());
+    const base = foundIncident(posted());
+    const again = { ...base, detection: { ...base.detection, restartCount: 5, lastTerminatedAt: '2025-03-04T09:14:00Z' } };
+    await trackScan(deps, result([again]), { resolveMissing: true });
+    expect(updates.map((u) => [u.occurrences, u.detection.restartCount])).toEqual([[2, 5]]);
+    expect(analyses).toEqual([]);
+
+    const resized = { ...base, detection: { ...base.detection, memoryLimit: '256Mi', lastTerminatedAt: '2025-03-04T09:14:30Z' } };
+    await trackScan(deps, result([resized]), { resolveMissing: true });
+    expect(analyses).toHaveLength(1);
+    expect(analyses[0]!.incidentId).toBe(posted().id);
+  });
+
+  it('resolves a quiet incident whose pod is gone on a full scan, but not from a single-pod watch event', async () => {
+    setup(new Date('2025-03-04T11:00:00Z'));
+    await store.claim(posted().fingerprint, posted());
+    const watch = await trackScan(deps, result([]), { resolveMissing: false });
+    expect(watch.resolved).toEqual([]);
+    const scan = await trackScan(deps, result([]), { resolveMissing: true });
+    expect(scan.resolved.map((r) => r.status)).toEqual(['resolved']);
+    expect(updates.at(-1)?.status).toBe('resolved');
+    const audit = await deps.audit.latest(5);
+    expect(audit.map((e) => e.action)).toContain('incident_resolved');
+  });
+
+  it('does not reopen an incident for the same old OOM still shown in lastState', async () => {
+    setup(new Date('2025-03-04T11:00:00Z'));
+    await store.claim(posted().fingerprint, posted());
+    await store.resolve(posted().id, '2025-03-04T10:00:00Z');
+    const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true });
+    expect(summary.queuedNew).toEqual([]);
+    expect(analyses).toEqual([]);
+  });
+});
