@@ -3,7 +3,7 @@
 // so the agent harness runs unchanged. stop() ends everything it started (by PID / close()).
 import { clusterContext, type TestClusterContext } from '../../test/support/cluster-context.ts';
 import { findClusterBinaries } from '../../test/support/test-cluster/binaries.ts';
-import { BUILD_HINT } from '../../test/support/test-cluster/cluster-info.ts';
+import { BUILD_HINT, describeCluster } from '../../test/support/test-cluster/cluster-info.ts';
 import { startTestCluster, type TestCluster } from '../../test/support/test-cluster/cluster.ts';
 import { httpsGet } from '../../test/support/test-cluster/https-get.ts';
 
@@ -18,17 +18,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   const binaries = findClusterBinaries();
   if (!binaries) throw new Error(`kube-apiserver/etcd not found; ${BUILD_HINT}`);
   const cluster = await startTestCluster(binaries);
-  const info = {
-    available: true as const,
-    server: cluster.server,
-    kubeconfigPath: cluster.kubeconfigPath,
-    caFile: cluster.certs.caCert,
-    adminCertFile: cluster.certs.adminCert,
-    adminKeyFile: cluster.certs.adminKey,
-    servingCertFile: cluster.certs.kubeletCert,
-    servingKeyFile: cluster.certs.kubeletKey,
-    binariesDir: binaries.dir,
-  };
+  const info = describeCluster(cluster, binaries);
   const context = clusterContext(info);
   return {
     ...context,

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, request } from 'node:https';
 import type { Socket } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { proxyKubeConfig } from '../support/watch-helpers.ts';
 
 export type ApiFault =
   | { kind: 'status'; status: number; message?: string }
@@ -87,13 +88,7 @@ export async function startFaultyApiProxy(opts: FaultyApiProxyOptions): Promise<
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('proxy has no port');
 
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'faulty', server: `https://127.0.0.1:${address.port}`, caData: ca.toString('base64'), skipTLSVerify: false }],
-    users: [{ name: 'faulty', token: 'dropped-by-the-proxy' }],
-    contexts: [{ name: 'faulty', cluster: 'faulty', user: 'faulty' }],
-    currentContext: 'faulty',
-  });
+  const kubeConfig = proxyKubeConfig('faulty', address.port, ca);
 
   return {
     kubeConfig,

@@ -4,7 +4,7 @@
 import type { TestProject } from 'vitest/node';
 import { assetDirs, findClusterBinaries } from './test-cluster/binaries.ts';
 import { startTestCluster } from './test-cluster/cluster.ts';
-import { BUILD_HINT, type TestClusterInfo } from './test-cluster/cluster-info.ts';
+import { BUILD_HINT, describeCluster, type TestClusterInfo } from './test-cluster/cluster-info.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const binaries = findClusterBinaries();
@@ -16,16 +16,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const cluster = await startTestCluster(binaries);
-  project.provide('testCluster', {
-    available: true,
-    server: cluster.server,
-    kubeconfigPath: cluster.kubeconfigPath,
-    caFile: cluster.certs.caCert,
-    adminCertFile: cluster.certs.adminCert,
-    adminKeyFile: cluster.certs.adminKey,
-    servingCertFile: cluster.certs.kubeletCert,
-    servingKeyFile: cluster.certs.kubeletKey,
-    binariesDir: binaries.dir,
-  } satisfies TestClusterInfo);
+  project.provide('testCluster', describeCluster(cluster, binaries));
   return () => cluster.stop();
 }

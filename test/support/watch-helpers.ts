@@ -103,13 +103,7 @@ export async function startApiProxy(opts: ApiProxyOptions): Promise<ApiProxy> {
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('proxy has no port');
 
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'proxy', server: `https://127.0.0.1:${address.port}`, caData: ca.toString('base64'), skipTLSVerify: false }],
-    users: [{ name: 'proxy', token: 'dropped-by-the-proxy' }],
-    contexts: [{ name: 'proxy', cluster: 'proxy', user: 'proxy' }],
-    currentContext: 'proxy',
-  });
+  const kubeConfig = proxyKubeConfig('proxy', address.port, ca);
 
   const resetConnections = (): void => {
     for (const socket of sockets) socket.destroy();
@@ -163,4 +157,19 @@ export function recordDeliveries(): DeliveryRecorder {
       return found!;
     },
   };
+}
+
+/**
+ * A kubeconfig for a test proxy in front of the API server, trusting the cluster CA. The proxy
+ * authenticates upstream itself, so the token here is a placeholder it drops.
+ */
+export function proxyKubeConfig(name: string, port: number, ca: Buffer): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name, server: `https://127.0.0.1:${port}`, caData: ca.toString('base64'), skipTLSVerify: false }],
+    users: [{ name, token: 'dropped-by-the-proxy' }],
+    contexts: [{ name, cluster: name, user: name }],
+    currentContext: name,
+  });
+  return kubeConfig;
 }
