@@ -17,7 +17,7 @@ function objectsOf(file: string): KubernetesObject[] {
 
 const kustomization = parseAllDocuments(readFileSync(`${MANIFESTS}kustomization.yaml`, 'utf8'))[0]!.toJS() as { resources: string[] };
 const AGENT_FILES = [...kustomization.resources, 'agent/secret.example.yaml'];
-const DEMO_FILES = ['demo/namespace.yaml', 'demo/memory-hog.yaml', 'demo/slow-memory-hog.yaml'];
+const DEMO_FILES = ['demo/00-namespace.yaml', 'demo/memory-hog.yaml', 'demo/slow-memory-hog.yaml'];
 
 describeWithCluster('manifests: server-side dry run', () => {
   const cluster = useTestCluster();
