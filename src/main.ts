@@ -14,6 +14,15 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // A stray rejection in a library callback must not take the bot down; log it and carry on.
+  // An uncaught exception may have left state half-changed: log it and exit for a clean restart.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled promise rejection');
+  });
+  process.on('uncaughtException', (err) => {
+    logger.error({ err: err.message, stack: err.stack }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
   let agent;
   try {
     agent = await startAgent(config, { logger });
