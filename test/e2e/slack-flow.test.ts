@@ -96,6 +96,11 @@ describeWithCluster('the Slack app end to end', () => {
         expect(String(answer.args.text)).not.toBe('');
         await eventually('the question audited', async () => (await h.auditEntries()).some((e) => e.action === 'thread_question'));
 
+        // The scorecard counts the decision against the model that made the diagnosis.
+        await send(h.slack.payloads.slashCommand({ text: 'stats' }));
+        const stats = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Model scorecard'));
+        expect(JSON.stringify(stats.body)).toMatch(/\*mistral\*.*1 incidents? · 1 approved · 0 rejected/);
+
         // Exactly two LLM chats: the diagnosis and the answer.
         expect(h.ollama.chatRequests()).toHaveLength(2);
         expect((await h.audit.verify()).ok).toBe(true);
