@@ -1,10 +1,13 @@
 // An Approve/Reject click: authorise against the verdict stored on the incident, record the
 // decision atomically (exactly one per incident), and append exactly one audit entry for what
 // happened. Returns what the Slack layer needs: the updated report, or an ephemeral refusal.
+import { effectivePolicy } from '../core/policy/evaluate.ts';
+import type { PolicySet } from '../core/policy/schema.ts';
+import { auditActor } from './audit-actor.ts';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
-import { authorizeDecision } from '../core/incident/authorize.ts';
-import type { Decision, IncidentReport } from '../core/model.ts';
+import { authorizeDecision, withCurrentPolicy } from '../core/incident/authorize.ts';
+import type { Decision, IncidentReport, Verdict } from '../core/model.ts';
 import type { AuditEntryInput } from '../core/audit/entry.ts';
 import type { AuditLog, Clock, IncidentStore, Logger } from '../ports.ts';
 
@@ -21,7 +24,7 @@ export type DecideRefusal = 'not_found' | 'not_approver' | 'policy_denied' | 'al
 
 export type DecideOutcome =
   /** The decision was recorded: re-render the incident message from `report`. */
-  | { ok: true; report: IncidentReport; decision: Decision }
+  | { ok: true; report: IncidentReport; decision: Decision; auditFailed?: true }
   /** Nothing changed: show `message` to the clicking user only; `report` (when known) is current. */
   | { ok: false; refusal: DecideRefusal; message: string; report?: IncidentReport };
 
@@ -30,14 +33,32 @@ export interface DecideDeps {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
+  /** The policies in force; approvers are checked against them, not the ones at analysis time. */
+  policies?: PolicySet;
 }
 
-async function appendOrLog(audit: AuditLog, logger: Logger, entry: AuditEntryInput): Promise<void> {
-  try {
-    await audit.append(entry);
-  } catch (err) {
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'decision recorded but audit append failed');
-    throw err;
+/** The stored verdict with the approvers (and protection) of the policy in force now. */
+export function verdictNow(report: IncidentReport, policies: PolicySet | undefined): Verdict {
+  return policies ? withCurrentPolicy(report.verdict, effectivePolicy(policies, report.detection.namespace)) : report.verdict;
+}
+
+/**
+ * The decision is already stored when this runs: retry the append a few times, and if it still
+ * fails, say so loudly but do not undo or hide the decision (the user must not be told
+ * "nothing changed" when something did).
+ */
+async function appendOrLog(audit: AuditLog, logger: Logger, entry: AuditEntryInput): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await audit.append(entry);
+      return true;
+    } catch (err) {
+      if (attempt >= 3) {
+        logger.error({ err: err instanceof Error ? err.message : String(err), entry }, 'decision recorded but its audit entry could not be written');
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
   }
 }
 
@@ -77,7 +98,7 @@ export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): P
     extra: Record<string, string> = {},
   ): Promise<DecideOutcome> => {
     await audit.append({
-      actor: input.userId,
+      actor: auditActor(input.userId),
       action: 'decision_refused',
       incidentId: input.incidentId,
       ...(report ? auditFacts(report) : {}),
@@ -97,7 +118,7 @@ export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): P
     );
   }
 
-  const auth = authorizeDecision(report.verdict, input.userId, input.action);
+  const auth = authorizeDecision(verdictNow(report, deps.policies), input.userId, input.action);
   if (!auth.allowed) {
     const outcome = auth.code === 'not_approver' ? 'refused: not an approver' : 'refused: policy denied';
     return refuse(auth.code, `You cannot ${input.action} this incident: ${auth.reason}.`, outcome, report);
@@ -140,8 +161,8 @@ export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): P
   }
 
   // The decision is already stored; a failed append must be loud, never silent.
-  await appendOrLog(audit, logger, {
-    actor: input.userId,
+  const audited = await appendOrLog(audit, logger, {
+    actor: auditActor(input.userId),
     action: 'decision',
     incidentId: input.incidentId,
     at: decision.at,
@@ -150,5 +171,5 @@ export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): P
     details: requested,
   });
   logger.info({ status: result.report.status }, 'decision recorded');
-  return { ok: true, report: result.report, decision };
+  return { ok: true, report: result.report, decision, ...(audited ? {} : { auditFailed: true as const }) };
 }

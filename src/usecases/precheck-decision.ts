@@ -4,13 +4,15 @@
 import { authorizeDecision, type DecisionAction } from '../core/incident/authorize.ts';
 import type { IncidentReport } from '../core/model.ts';
 import type { AuditLog, IncidentStore, Logger } from '../ports.ts';
-import type { DecideRefusal } from './decide.ts';
+import { verdictNow, type DecideRefusal } from './decide.ts';
+import type { PolicySet } from '../core/policy/schema.ts';
 import { auditActor } from './audit-actor.ts';
 
 export interface PrecheckDeps {
   store: IncidentStore;
   audit: AuditLog;
   logger: Logger;
+  policies?: PolicySet;
 }
 
 export interface PrecheckInput {
@@ -28,11 +30,11 @@ function pastTense(action: DecisionAction): string {
   return action === 'approve' ? 'approved' : 'rejected';
 }
 
-function refusalFor(report: IncidentReport | undefined, input: PrecheckInput): { refusal: DecideRefusal; message: string; outcome: string } | undefined {
+function refusalFor(report: IncidentReport | undefined, input: PrecheckInput, policies: PolicySet | undefined): { refusal: DecideRefusal; message: string; outcome: string } | undefined {
   if (!report) {
     return { refusal: 'not_found', message: 'This incident is no longer in the store (it may have expired); nothing was recorded.', outcome: 'refused: incident not found' };
   }
-  const auth = authorizeDecision(report.verdict, input.userId, input.action);
+  const auth = authorizeDecision(verdictNow(report, policies), input.userId, input.action);
   if (!auth.allowed) {
     return {
       refusal: auth.code,
@@ -60,7 +62,7 @@ function refusalFor(report: IncidentReport | undefined, input: PrecheckInput): {
 
 export async function precheckDecision(deps: PrecheckDeps, input: PrecheckInput): Promise<PrecheckOutcome> {
   const report = await deps.store.get(input.incidentId);
-  const refused = refusalFor(report, input);
+  const refused = refusalFor(report, input, deps.policies);
   if (!refused) return { ok: true, report: report! };
   const actor = auditActor(input.userId);
   await deps.audit.append({

@@ -149,6 +149,23 @@ describe('decideIncident', () => {
     expect(entries.filter((e) => e.action === 'decision_refused')).toHaveLength(19);
   });
 
+  it('checks approvers against the policy in force, not the one the incident was analyzed under', async () => {
+    const policy = (approvers: string[], protectedNamespaces: string[] = []) => [{
+      apiVersion: 'kube-ai-sre/v1' as const, kind: 'MemoryPolicy' as const, metadata: { name: 'default' },
+      spec: { namespaces: ['*'], protectedNamespaces, maxMemoryLimit: '4Gi', maxIncreaseFactor: 4, minConfidence: 0, approvers, autoRemediation: false as const },
+    }];
+    // Alice was an approver when the incident was analyzed, and has since been removed.
+    const removed = await stored();
+    const refused = await decideIncident({ ...deps, policies: policy(['U0SREBOB']) }, { incidentId: removed.id, userId: 'U0SREALICE', action: 'approve' });
+    expect(refused).toMatchObject({ ok: false, refusal: 'not_approver' });
+    // The namespace became protected: nobody may approve, rejecting still works.
+    const protectedNow = await stored();
+    const denied = await decideIncident({ ...deps, policies: policy(['U0SREALICE'], ['demo']) }, { incidentId: protectedNow.id, userId: 'U0SREALICE', action: 'approve' });
+    expect(denied).toMatchObject({ ok: false, refusal: 'policy_denied' });
+    const rejected = await decideIncident({ ...deps, policies: policy(['U0SREALICE'], ['demo']) }, { incidentId: protectedNow.id, userId: 'U0SREALICE', action: 'reject', reason: 'protected' });
+    expect(rejected.ok).toBe(true);
+  });
+
   it('refuses and audits an unknown incident', async () => {
     const outcome = await decideIncident(deps, { incidentId: 'inc-never-existed', userId: 'U0SREALICE', action: 'approve' });
     expect(outcome).toMatchObject({ ok: false, refusal: 'not_found' });

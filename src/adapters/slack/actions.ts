@@ -60,6 +60,9 @@ async function settle(
     return;
   }
   deps.onDecision?.(action, 'recorded');
+  if (outcome.auditFailed) {
+    await tellUser(deps, { channel: where.channel, user: where.user }, 'Your decision was recorded, but its audit entry could not be written (Redis trouble); an operator has been alerted in the logs.', fallback);
+  }
   try {
     await showDecision(deps, outcome.report, { channel: where.channel, ts: where.ts });
   } catch (err) {

@@ -38,3 +38,12 @@ export function authorizeDecision(verdict: Verdict, userId: string, action: Deci
   }
   return { allowed: true };
 }
+
+/**
+ * The verdict as the policy stands now: approvers come from the current policy (someone removed
+ * from `approvers` loses the right at once, not when old incidents expire), and a namespace
+ * protected since the analysis can no longer be approved.
+ */
+export function withCurrentPolicy(verdict: Verdict, current: { policy: { spec: { approvers: string[] } } | undefined; protected: boolean }): Verdict {
+  return { ...verdict, approvers: current.policy?.spec.approvers ?? [], allowed: verdict.allowed && !current.protected && current.policy !== undefined };
+}
