@@ -205,6 +205,8 @@ export interface IncidentStore {
   turns(id: string): Promise<ThreadTurn[]>;
   /** True the first time `key` is seen within `ttlSeconds` (Slack event ids, retries). */
   seenOnce(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Drops a `seenOnce` marker, e.g. a lock whose work failed and must be tried again. */
+  forget(key: string): Promise<void>;
   /** Incidents within retention, open or closed, newest first (by firstSeen), at most `limit`. */
   listRecent(limit: number): Promise<IncidentReport[]>;
 }

@@ -2,7 +2,8 @@
 // then either claim and post it as a new incident, or refresh an existing one in place.
 import type { AnalyzeJob } from '../core/jobs.ts';
 import type { IncidentReport } from '../core/model.ts';
-import type { AuditLog, ChatNotifier, IncidentStore } from '../ports.ts';
+import type { AuditLog, ChatNotifier, IncidentStore, Logger } from '../ports.ts';
+import { auditFacts, postIncidentOnce } from './post-incident.ts';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.ts';
 import { similarLine } from '../core/similar/summary.ts';
 import type { SimilarIncidents } from './similar-incidents.ts';
@@ -20,13 +21,21 @@ export type AnalysisOutcome = 'posted' | 'stored' | 'updated' | 'already-posted'
 
 export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promise<{ outcome: AnalysisOutcome; report?: IncidentReport }> {
   const log = deps.logger.child({ fingerprint: job.fingerprint, incidentId: job.incidentId });
+  if (!job.incidentId) {
+    // Another job (a second replica, or the watch seeing the next OOM meanwhile) may have created
+    // it already: no second LLM call, just make sure it is posted.
+    const existing = await deps.store.findOpenByFingerprint(job.fingerprint);
+    if (existing) return { outcome: 'already-posted', report: await ensurePosted(deps, existing, log) };
+  }
+
   // find() never throws and finds nothing when embeddings are unavailable.
   const similar = deps.similar ? await deps.similar.find(job.found, { excludeId: job.incidentId }) : [];
   const diagnosed = await analyzeIncident(deps, job.found, { similar: similar.map(similarLine) });
   const analyzed: IncidentReport = similar.length > 0 ? { ...diagnosed, similar } : diagnosed;
 
   if (job.incidentId) {
-    const updated = await deps.store.update(job.incidentId, (cur) => cur.status === 'resolved' ? undefined : {
+    // Only an undecided incident is re-analyzed: a decision stays attached to what was decided.
+    const updated = await deps.store.update(job.incidentId, (cur) => cur.status !== 'open' ? undefined : {
       ...cur,
       detection: analyzed.detection,
       node: analyzed.node,
@@ -44,24 +53,21 @@ export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promi
   }
 
   const claim = await deps.store.claim(job.fingerprint, analyzed);
-  if (!claim.created && claim.report.slack) return { outcome: 'already-posted', report: claim.report };
+  if (!claim.created) return { outcome: 'already-posted', report: await ensurePosted(deps, claim.report, log) };
   if (!deps.notifier) {
-    if (claim.created) await deps.audit.append({ actor: 'system', action: 'incident_posted', incidentId: claim.report.id, outcome: 'stored (no Slack configured)', ...auditFacts(claim.report) });
-    if (claim.created) await deps.similar?.index(claim.report);
+    await deps.audit.append({ actor: 'system', action: 'incident_posted', incidentId: claim.report.id, outcome: 'stored (no Slack configured)', ...auditFacts(claim.report) });
+    await deps.similar?.index(claim.report);
     return { outcome: 'stored', report: claim.report };
   }
-  // Created now, or created by an earlier attempt whose Slack post failed: post it once.
-  const ref = await deps.notifier.postIncident(claim.report);
-  const posted = (await deps.store.setSlackRef(claim.report.id, ref)) ?? { ...claim.report, slack: ref };
-  await deps.audit.append({ actor: 'system', action: 'incident_posted', incidentId: posted.id, outcome: 'posted', ...auditFacts(posted), details: { channel: ref.channel, ts: ref.ts, diagnosis: posted.diagnosis.source } });
-  log.info({ incidentId: posted.id, channel: ref.channel, ts: ref.ts }, 'incident posted');
+  const posted = await postIncidentOnce({ ...deps, notifier: deps.notifier }, claim.report);
+  if (!posted) return { outcome: 'already-posted', report: claim.report };
   await deps.similar?.index(posted);
   return { outcome: 'posted', report: posted };
 }
 
-function auditFacts(r: IncidentReport) {
-  return {
-    verdict: { allowed: r.verdict.allowed, policyName: r.verdict.policyName },
-    recommendation: { limit: r.verdict.recommendedLimit ?? r.recommendation.limit, request: r.recommendation.request },
-  };
+/** Posts an incident an earlier attempt created but could not post (Slack was failing). */
+async function ensurePosted(deps: RunAnalysisDeps, report: IncidentReport, log: Logger): Promise<IncidentReport> {
+  if (report.slack || !deps.notifier) return report;
+  log.info({ incidentId: report.id }, 'posting an incident whose first post failed');
+  return (await postIncidentOnce({ ...deps, notifier: deps.notifier }, report)) ?? report;
 }

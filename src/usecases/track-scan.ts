@@ -2,7 +2,8 @@
 // incidents or ones whose diagnosis inputs changed, updates messages in place on recurrence, and
 // resolves incidents that stayed quiet. Safe to run from several replicas at once: analysis jobs
 // are deduplicated by id and incidents are claimed atomically by fingerprint.
-import { analysisKey, planTracking, recordOccurrence, shouldResolve } from '../core/incident/tracking.ts';
+import { analysisKey, isNewOccurrence, planTracking, recordOccurrence, shouldResolve } from '../core/incident/tracking.ts';
+import { postIncidentOnce } from './post-incident.ts';
 import type { FoundIncident, IncidentReport } from '../core/model.ts';
 import type { AuditLog, ChatNotifier, Clock, IncidentStore, JobQueue, Logger } from '../ports.ts';
 import type { DetectResult } from './detect-namespace.ts';
@@ -45,6 +46,12 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
     const plan = planTracking(found.detection, open, lastClosed, deps.hash);
     const log = deps.logger.child({ fingerprint: found.fingerprint, plan: plan.type });
 
+    // An incident whose first post failed (Slack down, bot not yet in the channel) is posted now.
+    if (open && !open.slack && deps.notifier) {
+      await postIncidentOnce({ ...deps, notifier: deps.notifier }, open).catch((err: unknown) =>
+        log.warn({ err: (err as Error).message }, 'incident still not posted; will retry on the next scan'));
+    }
+
     switch (plan.type) {
       case 'already-covered':
         break;
@@ -57,17 +64,28 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
         summary.known.push(open as IncidentReport);
         break;
       case 'reanalyze':
-        await enqueueAnalysis(deps, found, open);
+        // A decided incident keeps the analysis it was decided on.
+        if ((open as IncidentReport).status === 'open') await enqueueAnalysis(deps, found, open);
         summary.known.push(open as IncidentReport);
         break;
       case 'recur': {
-        const updated = await deps.store.update((open as IncidentReport).id, (cur) =>
-          cur.status === 'resolved' ? undefined : recordOccurrence(cur, found.detection, now.toISOString()));
+        const current = open as IncidentReport;
+        if (plan.reanalyze && current.status !== 'open') {
+          // It crashed again after the decision, with other limits (the change was applied, or
+          // another one): that is a new incident, linked to the decided one.
+          await supersede(deps, current, now);
+          await enqueueAnalysis(deps, found, undefined);
+          summary.queuedNew.push(found.fingerprint);
+          break;
+        }
+        // Re-checked on the fresh copy: a watch event and a scan may see the same OOM at once.
+        const updated = await deps.store.update(current.id, (cur) =>
+          cur.status === 'resolved' || !isNewOccurrence(cur.detection, found.detection) ? undefined : recordOccurrence(cur, found.detection, now.toISOString()));
         if (updated) {
           summary.recurred.push(updated);
           await refreshMessage(deps, updated, log);
         }
-        if (plan.reanalyze) await enqueueAnalysis(deps, found, updated ?? open);
+        if (plan.reanalyze) await enqueueAnalysis(deps, found, updated ?? current);
         break;
       }
     }
@@ -77,14 +95,26 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
     if (report.detection.namespace !== result.namespace) continue;
     const current = seen.get(report.fingerprint);
     if (!current && !opts.resolveMissing) continue;
+    // A leak forecast that is still projected is still an incident, however quiet.
+    if (current?.detection.kind === 'MemoryLeakForecast') continue;
     if (!shouldResolve(report, current?.pod, now, deps.quietMinutes)) continue;
-    const outcome = await deps.store.resolve(report.id, now.toISOString());
-    if (!outcome.ok) continue;
-    summary.resolved.push(outcome.report);
-    await deps.audit.append({ actor: 'system', action: 'incident_resolved', incidentId: report.id, outcome: 'resolved', details: { quietMinutes: deps.quietMinutes } });
-    await refreshMessage(deps, outcome.report, deps.logger.child({ incidentId: report.id }));
+    const resolved = await resolveIncident(deps, report, now, 'resolved', { quietMinutes: deps.quietMinutes });
+    if (resolved) summary.resolved.push(resolved);
   }
   return summary;
+}
+
+async function resolveIncident(deps: TrackDeps, report: IncidentReport, now: Date, outcome: string, details: Record<string, string | number>): Promise<IncidentReport | undefined> {
+  const result = await deps.store.resolve(report.id, now.toISOString());
+  if (!result.ok) return undefined;
+  await deps.audit.append({ actor: 'system', action: 'incident_resolved', incidentId: report.id, outcome, details });
+  await refreshMessage(deps, result.report, deps.logger.child({ incidentId: report.id }));
+  return result.report;
+}
+
+/** Closes a decided incident that recurred under changed limits, so a new one can take its place. */
+async function supersede(deps: TrackDeps, report: IncidentReport, now: Date): Promise<void> {
+  await resolveIncident(deps, report, now, 'superseded: it recurred after the decision with changed limits', { decision: report.status });
 }
 
 async function enqueueAnalysis(deps: TrackDeps, found: FoundIncident, existing: IncidentReport | undefined): Promise<void> {
@@ -109,10 +139,12 @@ async function lastClosedIncident(store: IncidentStore, fingerprint: string): Pr
 }
 
 /** Re-renders the incident's message if it has one; a Slack failure is logged, never fatal. */
-export async function refreshMessage(deps: { notifier: ChatNotifier | undefined }, report: IncidentReport, log: Logger): Promise<void> {
+export async function refreshMessage(deps: { notifier: ChatNotifier | undefined; store: IncidentStore }, report: IncidentReport, log: Logger): Promise<void> {
   if (!deps.notifier || !report.slack) return;
   try {
-    await deps.notifier.updateIncident({ ...report, slack: report.slack });
+    // Render what is stored now: a decision taken meanwhile must not be painted over.
+    const fresh = (await deps.store.get(report.id)) ?? report;
+    await deps.notifier.updateIncident({ ...fresh, slack: fresh.slack ?? report.slack });
   } catch (err) {
     log.warn({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'could not update the incident message');
   }

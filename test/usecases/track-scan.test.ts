@@ -98,6 +98,57 @@ describe('trackScan', () => {
     expect(audit.map((e) => e.action)).toContain('incident_resolved');
   });
 
+  it('counts one OOM once when a watch event and a scan see it at the same time', async () => {
+    setup();
+    await store.claim(posted().fingerprint, posted());
+    const base = foundIncident(posted());
+    const again = { ...base, detection: { ...base.detection, restartCount: 5, lastTerminatedAt: '2025-03-04T09:14:00Z' } };
+    await Promise.all([trackScan(deps, result([again]), { resolveMissing: false }), trackScan(deps, result([again]), { resolveMissing: true })]);
+    expect((await store.get(posted().id))?.occurrences).toBe(2);
+  });
+
+  it('keeps a decided incident as decided, and opens a new one when it recurs under changed limits', async () => {
+    setup();
+    await store.claim(posted().fingerprint, posted());
+    await store.decide(posted().id, { action: 'approve', userId: 'U0SREALICE', at: '2025-03-04T09:13:00Z' });
+    const base = foundIncident(posted());
+    // Same crash, limits changed (the approved change was applied): no re-analysis of the decided one.
+    await trackScan(deps, result([{ ...base, detection: { ...base.detection, memoryLimit: '256Mi' } }]), { resolveMissing: true });
+    expect(analyses).toEqual([]);
+    expect((await store.get(posted().id))?.status).toBe('approved');
+    // It crashes again at the new limit: the decided incident is closed and a new one analyzed.
+    const again = { ...base, detection: { ...base.detection, memoryLimit: '256Mi', lastTerminatedAt: '2025-03-04T09:14:30Z' } };
+    const summary = await trackScan(deps, result([again]), { resolveMissing: true });
+    expect(summary.queuedNew).toEqual([base.fingerprint]);
+    expect(analyses).toHaveLength(1);
+    expect(analyses[0]!.incidentId).toBeUndefined();
+    const old = await store.get(posted().id);
+    expect(old?.status).toBe('resolved');
+    expect(old?.decision?.userId).toBe('U0SREALICE');
+  });
+
+  it('posts an open incident whose first post failed', async () => {
+    setup();
+    const unposted = posted({ slack: undefined });
+    await store.claim(unposted.fingerprint, unposted);
+    await trackScan(deps, result([foundIncident(unposted)]), { resolveMissing: true });
+    expect((await store.get(unposted.id))?.slack).toEqual({ channel: 'C0INCIDENTS', ts: '1.1' });
+    const audit = await deps.audit.latest(5);
+    expect(audit.map((e) => e.action)).toContain('incident_posted');
+  });
+
+  it('does not resolve a leak forecast that is still projected, however quiet', async () => {
+    setup(new Date('2025-03-04T12:00:00Z'));
+    const base = posted();
+    const leak = posted({ detection: { ...base.detection, kind: 'MemoryLeakForecast', reason: 'projected to reach limit', lastTerminatedAt: undefined } });
+    await store.claim(leak.fingerprint, leak);
+    const found = foundIncident(leak);
+    const running = { ...found, pod: { ...found.pod, containers: found.pod.containers.map((c) => ({ ...c, ready: true, state: { kind: 'running' as const } })) } };
+    const summary = await trackScan(deps, result([running]), { resolveMissing: true });
+    expect(summary.resolved).toEqual([]);
+    expect((await store.get(leak.id))?.status).toBe('open');
+  });
+
   it('does not reopen an incident for the same old OOM still shown in lastState', async () => {
     setup(new Date('2025-03-04T11:00:00Z'));
     await store.claim(posted().fingerprint, posted());

@@ -389,5 +389,9 @@ export function createIncidentStore(options: IncidentStoreOptions): IncidentStor
       );
       return reply === 'OK';
     },
+
+    async forget(k) {
+      await withStore('dedup marker', () => redis.del(key.seen(k)));
+    },
   };
 }

@@ -1,0 +1,47 @@
+// Posting an incident's message exactly once, from whichever job gets there first: the analysis
+// that created it, its retry after a Slack failure, or a later scan that finds it still unposted.
+import type { IncidentReport } from '../core/model.ts';
+import type { AuditLog, ChatNotifier, IncidentStore, Logger } from '../ports.ts';
+
+/** Long enough for one post; short enough that a retry after a failed post gets its turn. */
+const POST_LOCK_SECONDS = 30;
+
+export interface PostDeps {
+  store: IncidentStore;
+  notifier: ChatNotifier;
+  audit: AuditLog;
+  logger: Logger;
+}
+
+/** Verdict and recommendation as the audit trail records them. */
+export function auditFacts(r: IncidentReport) {
+  return {
+    verdict: { allowed: r.verdict.allowed, policyName: r.verdict.policyName },
+    recommendation: { limit: r.verdict.recommendedLimit ?? r.recommendation.limit, request: r.recommendation.request },
+  };
+}
+
+/**
+ * Posts the incident unless it already has a message or another worker holds the post lock.
+ * Returns the posted report, or undefined when someone else is posting it. Slack errors throw
+ * (the job retries once the lock expires).
+ */
+export async function postIncidentOnce(deps: PostDeps, report: IncidentReport): Promise<IncidentReport | undefined> {
+  if (report.slack) return report;
+  const lock = `post:${report.id}`;
+  if (!(await deps.store.seenOnce(lock, POST_LOCK_SECONDS))) return undefined;
+  let ref;
+  try {
+    ref = await deps.notifier.postIncident(report);
+  } catch (err) {
+    await deps.store.forget(lock).catch(() => undefined); // let the retry post it
+    throw err;
+  }
+  const posted = (await deps.store.setSlackRef(report.id, ref)) ?? { ...report, slack: ref };
+  await deps.audit.append({
+    actor: 'system', action: 'incident_posted', incidentId: posted.id, outcome: 'posted', ...auditFacts(posted),
+    details: { channel: ref.channel, ts: ref.ts, diagnosis: posted.diagnosis.source },
+  });
+  deps.logger.info({ incidentId: posted.id, channel: ref.channel, ts: ref.ts }, 'incident posted');
+  return posted;
+}
