@@ -32,7 +32,8 @@ async function main(argv: string[]): Promise<number> {
   }
   let config;
   try {
-    config = loadConfig(process.env);
+    // The CLI talks to neither Slack nor the bot's HTTP ports: their settings cannot stop it.
+    config = loadConfig(Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLACK_'))));
   } catch (e) {
     err(isAppError(e) ? e.message : String(e));
     return EXIT.configInvalid;

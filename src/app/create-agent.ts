@@ -62,11 +62,13 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   const cluster = createClusterReader(kubeConfig);
   const redis = await connectRedis(config.REDIS_URL, 'store');
   const workerRedis = await connectRedis(config.REDIS_URL, 'worker');
-  const connections: Redis[] = [redis, workerRedis];
+  // Enqueueing fails fast during an outage (the caller reports it); workers wait it out.
+  const queueRedis = await connectRedis(config.REDIS_URL, 'queue');
+  const connections: Redis[] = [redis, workerRedis, queueRedis];
 
   const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });
   const audit = new RedisAuditLog(redis, config.KEY_PREFIX, clock);
-  const queues: Queues = createQueues({ connection: workerRedis, prefix: `${config.KEY_PREFIX}bull`, logger });
+  const queues: Queues = createQueues({ connection: queueRedis, prefix: `${config.KEY_PREFIX}bull`, logger });
   metrics.setQueueDepthSource(() => queues.depths());
   metrics.setOpenIncidentsSource(async () => (await store.listOpen()).length);
 
@@ -145,13 +147,23 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   ];
 
   // Scheduled scans are the safety net; the watch is the fast path. Both feed one pipeline.
-  const namespaces = config.SCAN_NAMESPACES.length > 0 ? config.SCAN_NAMESPACES : await allowedNamespaces(cluster, logger);
-  await queues.syncScanSchedules(namespaces, config.SCAN_INTERVAL_SECONDS * 1000);
+  const configured = config.SCAN_NAMESPACES.length > 0;
+  const everyMs = config.SCAN_INTERVAL_SECONDS * 1000;
+  const namespaces = configured ? config.SCAN_NAMESPACES : await allowedNamespaces(cluster, logger);
+  await queues.syncScanSchedules(namespaces, everyMs);
   logger.info({ namespaces, everySeconds: config.SCAN_INTERVAL_SECONDS }, 'scan schedules in place');
+  // Without SCAN_NAMESPACES, namespaces created later get their schedule at the next refresh.
+  const namespaceRefresh = configured ? undefined : setInterval(() => {
+    allowedNamespaces(cluster, logger)
+      .then((current) => queues.syncScanSchedules(current, everyMs))
+      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the namespaces to scan'));
+  }, Math.max(everyMs, 60_000));
+  namespaceRefresh?.unref();
 
   let watch: PodWatch | undefined;
   if (config.WATCH_ENABLED) {
-    const onPod = createWatchHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(namespaces) });
+    // An empty scope means every namespace the watch sees (it runs cluster-wide then).
+    const onPod = createWatchHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES) });
     watch = await startPodWatch({
       kubeConfig,
       namespaces: config.SCAN_NAMESPACES,
@@ -192,6 +204,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     policies,
     stop: () => {
       stopped ??= (async () => {
+        if (namespaceRefresh) clearInterval(namespaceRefresh);
         await watch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'pod watch did not stop cleanly'));
         await slack?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Slack app did not stop cleanly'));
         await closeAll({ workers, queues, connections }).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'queues did not close cleanly'));

@@ -25,6 +25,12 @@ describe('kube-ai-sre scan --from-file', () => {
     expect(res.stdout).toContain('Recommended memory: 176Mi');
   });
 
+  it('ignores the bot\'s Slack settings, even incomplete ones', async () => {
+    const res = await runCli(['scan', '--from-file', fixture('pod-oom-crashloop-64mi.json'), '--no-llm'], { ...env, SLACK_BOT_TOKEN: 'xoxb-only-a-token' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('');
+  });
+
   it('says there is nothing to report for a healthy or non-memory failure', async () => {
     const res = await runCli(['scan', '--from-file', fixture('pod-probe-kill-137.json'), '--no-llm'], env);
     expect(res.code).toBe(0);

@@ -93,7 +93,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps, commandName =
       return;
     }
     if (cmd.type === 'scan') {
-      await ack({ response_type: 'ephemeral', text: `Scanning ${escapeMrkdwn(cmd.namespace)}… results will be posted here.` });
+      await ack({ response_type: 'ephemeral', text: `Scanning ${escapeMrkdwn(cmd.namespace)}… new incidents go to the incident channel; the summary comes here.` });
       await startScan(deps, cmd.namespace, who, respond);
       return;
     }

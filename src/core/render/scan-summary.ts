@@ -18,7 +18,7 @@ export function scanSummaryText(s: ScanSummaryInput): string {
     return `No memory incidents in ${ns} (${s.podsChecked} pod${plural(s.podsChecked)} checked)${resolved}.`;
   }
   const parts = [`Scan of ${ns}: ${total} memory incident${plural(total)} (${s.podsChecked} pod${plural(s.podsChecked)} checked).`];
-  if (s.newCount) parts.push(`${s.newCount} new: analysis under way, each will be posted here.`);
+  if (s.newCount) parts.push(`${s.newCount} new: analysis under way, each will be posted in the incident channel.`);
   for (const k of s.known.slice(0, 20)) {
     const name = `${escapeMrkdwn(k.pod)} (${escapeMrkdwn(k.kind)})`;
     parts.push(`• already reported: ${k.link ? `<${k.link}|${name}>` : name}`);

@@ -112,7 +112,7 @@ describe('/sre commands', () => {
       // The job cannot finish before the gate opens, which happens only after the HTTP answer.
       const res = await h.fake.deliver(h.eventsUrl, payload);
       expect(res.status).toBe(200);
-      expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Scanning demo… results will be posted here.' });
+      expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Scanning demo… new incidents go to the incident channel; the summary comes here.' });
       await expect.poll(async () => (await h.audit.latest(20)).find((e) => e.action === 'scan_requested' && e.actor === CAROL.id)).toMatchObject({
         outcome: 'queued',
         details: { namespace: 'demo', channel: CHANNEL },

@@ -24,7 +24,7 @@ describe('Socket Mode', () => {
   it('acks `/sre scan demo` with the ephemeral notice, then audits and enqueues the scan', async () => {
     const payload = h.fake.payloads.slashCommand({ text: 'scan demo' });
     const ack = await h.fake.socket.sendPayload(payload, { ackTimeoutMs: 3000 });
-    expect(ack.payload).toEqual({ response_type: 'ephemeral', text: 'Scanning demo… results will be posted here.' });
+    expect(ack.payload).toEqual({ response_type: 'ephemeral', text: 'Scanning demo… new incidents go to the incident channel; the summary comes here.' });
     await expect.poll(async () => (await h.queues.scan.getJobs(['waiting'])).map((j) => j.data)).toEqual([
       { namespace: 'demo', trigger: 'slash', requestedBy: ALICE.id, responseUrl: payload.body.response_url },
     ]);

@@ -5,7 +5,7 @@ describe('scanSummaryText', () => {
   it.each([
     [{ namespace: 'demo', podsChecked: 12, newCount: 0, known: [], resolvedCount: 0 }, 'No memory incidents in demo (12 pods checked).'],
     [{ namespace: 'demo', podsChecked: 1, newCount: 0, known: [], resolvedCount: 2 }, 'No memory incidents in demo (1 pod checked); 2 incidents resolved.'],
-    [{ namespace: 'demo', podsChecked: 2, newCount: 1, known: [], resolvedCount: 0 }, 'Scan of demo: 1 memory incident (2 pods checked).\n1 new: analysis under way, each will be posted here.'],
+    [{ namespace: 'demo', podsChecked: 2, newCount: 1, known: [], resolvedCount: 0 }, 'Scan of demo: 1 memory incident (2 pods checked).\n1 new: analysis under way, each will be posted in the incident channel.'],
   ])('%j', (input, expected) => {
     expect(scanSummaryText(input)).toBe(expected);
   });
