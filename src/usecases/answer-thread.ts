@@ -27,7 +27,12 @@ export interface AnswerThreadDeps {
 export type AnswerThreadResult =
   | { answered: 'llm'; text: string }
   | { answered: 'fallback'; code: string; text: string }
-  | { answered: 'missing_incident'; text: string };
+  | { answered: 'missing_incident'; text: string }
+  /** A retry of a job whose answer was already posted: nothing posted again. */
+  | { answered: 'already'; text: string };
+
+/** Retries of an answered question never post twice; kept as long as a thread is likely active. */
+const ANSWERED_TTL_SECONDS = 7 * 86_400;
 
 /** Slack sends &, < and > escaped; the model reads the text as typed. */
 function unescapeSlack(s: string): string {
@@ -49,6 +54,14 @@ export async function answerThread(deps: AnswerThreadDeps, job: ThreadJob): Prom
     await notifier.postText(text, where);
     logger.info({}, 'thread question for a missing incident');
     return { answered: 'missing_incident', text };
+  }
+
+  // Claimed before the LLM call, released if the answer could not be posted, so a retried job
+  // (a Redis blip after posting, say) neither posts twice nor stays unanswered.
+  const answeredKey = `answered:${job.channel}:${job.messageTs}`;
+  if (!(await store.seenOnce(answeredKey, ANSWERED_TTL_SECONDS))) {
+    logger.info({}, 'thread question already answered; not posting again');
+    return { answered: 'already', text: '' };
   }
 
   const question = redact(truncate(unescapeSlack(job.text), QUESTION_MAX)).text;
@@ -74,7 +87,12 @@ export async function answerThread(deps: AnswerThreadDeps, job: ThreadJob): Prom
   }
 
   // Everything posted is escaped: neither the model nor the question can ping or link.
-  await notifier.postText(escapeMrkdwn(truncate(outcome.text, ANSWER_MAX)), where);
+  try {
+    await notifier.postText(escapeMrkdwn(truncate(outcome.text, ANSWER_MAX)), where);
+  } catch (err) {
+    await store.forget(answeredKey).catch(() => undefined);
+    throw err;
+  }
 
   const at = clock.now().toISOString();
   await store.appendTurn(report.id, { role: 'user', content: question, userId: job.userId, at }, STORED_TURNS);

@@ -89,6 +89,21 @@ describe('answerThread', () => {
     expect(entry).toMatchObject({ actor: 'U0SREALICE', action: 'thread_question', incidentId: incident.id, outcome: 'answered', details: { model: 'mistral', promptVersion: 'thread-v1' } });
   });
 
+  it('posts once when the job is retried after the answer went out, and again only if the post failed', async () => {
+    const incident = await seeded();
+    const q = job(incident, 'Will a bigger limit help?');
+    await answerThread(deps(), q);
+    expect(await answerThread(deps(), q)).toEqual({ answered: 'already', text: '' });
+    expect(replies(incident)).toHaveLength(1);
+
+    // A post that fails releases the question, so the retry answers it.
+    const failing = { ...notifier, postText: async () => { throw new Error('slack is down'); } };
+    const other = job(incident, 'And the request?', 2);
+    await expect(answerThread(deps({ notifier: failing }), other)).rejects.toThrow('slack is down');
+    expect((await answerThread(deps(), other)).answered).toBe('llm');
+    expect(replies(incident)).toHaveLength(2);
+  });
+
   it('sends earlier turns with a follow-up question', async () => {
     const incident = await seeded();
     await answerThread(deps(), job(incident, 'first question', 1));
