@@ -4,6 +4,7 @@
 import { effectivePolicy } from '../core/policy/evaluate.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
 import { auditActor } from './audit-actor.ts';
+import { auditFacts } from './post-incident.ts';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { authorizeDecision, withCurrentPolicy } from '../core/incident/authorize.ts';
@@ -62,19 +63,10 @@ async function appendOrLog(audit: AuditLog, logger: Logger, entry: AuditEntryInp
   }
 }
 
-function pastTense(action: Decision['action']): string {
+export function pastTense(action: Decision['action']): string {
   return action === 'approve' ? 'approved' : 'rejected';
 }
 
-function auditFacts(report: IncidentReport) {
-  return {
-    verdict: { allowed: report.verdict.allowed, policyName: report.verdict.policyName },
-    recommendation: {
-      limit: report.verdict.recommendedLimit ?? report.recommendation.limit,
-      ...(report.recommendation.request !== undefined ? { request: report.recommendation.request } : {}),
-    },
-  };
-}
 
 export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): Promise<DecideOutcome> {
   const parsed = DecideInputSchema.safeParse(rawInput);

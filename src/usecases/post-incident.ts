@@ -17,7 +17,10 @@ export interface PostDeps {
 export function auditFacts(r: IncidentReport) {
   return {
     verdict: { allowed: r.verdict.allowed, policyName: r.verdict.policyName },
-    recommendation: { limit: r.verdict.recommendedLimit ?? r.recommendation.limit, request: r.recommendation.request },
+    recommendation: {
+      limit: r.verdict.recommendedLimit ?? r.recommendation.limit,
+      ...(r.recommendation.request !== undefined ? { request: r.recommendation.request } : {}),
+    },
   };
 }
 

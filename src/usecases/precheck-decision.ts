@@ -4,7 +4,8 @@
 import { authorizeDecision, type DecisionAction } from '../core/incident/authorize.ts';
 import type { IncidentReport } from '../core/model.ts';
 import type { AuditLog, IncidentStore, Logger } from '../ports.ts';
-import { verdictNow, type DecideRefusal } from './decide.ts';
+import { pastTense, verdictNow, type DecideRefusal } from './decide.ts';
+import { auditFacts } from './post-incident.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
 import { auditActor } from './audit-actor.ts';
 
@@ -26,9 +27,6 @@ export type PrecheckOutcome =
   | { ok: true; report: IncidentReport }
   | { ok: false; refusal: DecideRefusal; message: string; report?: IncidentReport };
 
-function pastTense(action: DecisionAction): string {
-  return action === 'approve' ? 'approved' : 'rejected';
-}
 
 function refusalFor(report: IncidentReport | undefined, input: PrecheckInput, policies: PolicySet | undefined): { refusal: DecideRefusal; message: string; outcome: string } | undefined {
   if (!report) {
@@ -69,15 +67,7 @@ export async function precheckDecision(deps: PrecheckDeps, input: PrecheckInput)
     actor,
     action: 'decision_refused',
     incidentId: input.incidentId,
-    ...(report
-      ? {
-          verdict: { allowed: report.verdict.allowed, policyName: report.verdict.policyName },
-          recommendation: {
-            limit: report.verdict.recommendedLimit ?? report.recommendation.limit,
-            ...(report.recommendation.request !== undefined ? { request: report.recommendation.request } : {}),
-          },
-        }
-      : {}),
+    ...(report ? auditFacts(report) : {}),
     outcome: refused.outcome,
     details: {
       requested: input.action,
