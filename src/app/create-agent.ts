@@ -147,68 +147,81 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   ];
 
   // Scheduled scans are the safety net; the watch is the fast path. Both feed one pipeline.
-  const configured = config.SCAN_NAMESPACES.length > 0;
-  const everyMs = config.SCAN_INTERVAL_SECONDS * 1000;
-  const namespaces = configured ? config.SCAN_NAMESPACES : await allowedNamespaces(cluster, logger);
-  await queues.syncScanSchedules(namespaces, everyMs);
-  logger.info({ namespaces, everySeconds: config.SCAN_INTERVAL_SECONDS }, 'scan schedules in place');
-  // Without SCAN_NAMESPACES, namespaces created later get their schedule at the next refresh.
-  const namespaceRefresh = configured ? undefined : setInterval(() => {
-    allowedNamespaces(cluster, logger)
-      .then((current) => queues.syncScanSchedules(current, everyMs))
-      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the namespaces to scan'));
-  }, Math.max(everyMs, 60_000));
-  namespaceRefresh?.unref();
-
+  // Everything below starts something; if a later step fails, what already started is stopped.
+  let namespaceRefresh: NodeJS.Timeout | undefined;
   let watch: PodWatch | undefined;
-  if (config.WATCH_ENABLED) {
-    // An empty scope means every namespace the watch sees (it runs cluster-wide then).
-    const onPod = createWatchHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES) });
-    watch = await startPodWatch({
-      kubeConfig,
-      namespaces: config.SCAN_NAMESPACES,
-      onPod,
-      logger,
-      onRestart: (reason) => metrics.watchRestartsTotal.inc({ reason }),
-    });
-  }
+  let health: HealthServer | undefined;
+  let namespaces: string[] = [];
+  const shutdown = async (): Promise<void> => {
+    if (namespaceRefresh) clearInterval(namespaceRefresh);
+    await watch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'pod watch did not stop cleanly'));
+    await slack?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Slack app did not stop cleanly'));
+    await closeAll({ workers, queues, connections }).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'queues did not close cleanly'));
+    await health?.close();
+  };
+  try {
+    const configured = config.SCAN_NAMESPACES.length > 0;
+    const everyMs = config.SCAN_INTERVAL_SECONDS * 1000;
+    namespaces = configured ? config.SCAN_NAMESPACES : await allowedNamespaces(cluster, logger);
+    await queues.syncScanSchedules(namespaces, everyMs);
+    logger.info({ namespaces, everySeconds: config.SCAN_INTERVAL_SECONDS }, 'scan schedules in place');
+    // Without SCAN_NAMESPACES, namespaces created later get their schedule at the next refresh.
+    namespaceRefresh = configured ? undefined : setInterval(() => {
+      allowedNamespaces(cluster, logger)
+        .then((current) => queues.syncScanSchedules(current, everyMs))
+        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the namespaces to scan'));
+    }, Math.max(everyMs, 60_000));
+    namespaceRefresh?.unref();
 
-  if (slack) await slack.start();
-  const health: HealthServer = await startHealthServer({
-    port: config.HEALTH_PORT,
-    host: overrides.host,
-    metrics,
-    logger,
-    checks: {
-      redis: async () => { await redis.ping(); },
-      kubernetes: async () => { await cluster.namespaceExists(namespaces[0] ?? 'default'); },
-      ...(slack ? { slack: () => slack.checkAuth() } : {}),
-    },
-    degradedChecks: rawLlm?.listModels
-      ? {
-          ollama: async () => {
-            const res = await rawLlm.listModels();
-            if (!res.ok) throw new Error(`${res.code}: ${res.message}`);
-            if (!hasModel(res.models, config.OLLAMA_MODEL)) throw new Error(`model "${config.OLLAMA_MODEL}" is not pulled (ollama pull ${config.OLLAMA_MODEL})`);
-          },
-        }
-      : {},
-  });
-  logger.info({ healthPort: health.port, slackPort: slack?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'kube-ai-sre-agent started');
+    if (config.WATCH_ENABLED) {
+      // An empty scope means every namespace the watch sees (it runs cluster-wide then).
+      const onPod = createWatchHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES) });
+      watch = await startPodWatch({
+        kubeConfig,
+        namespaces: config.SCAN_NAMESPACES,
+        onPod,
+        logger,
+        onRestart: (reason) => metrics.watchRestartsTotal.inc({ reason }),
+      });
+    }
+
+    if (slack) await slack.start();
+    health = await startHealthServer({
+      port: config.HEALTH_PORT,
+      host: overrides.host,
+      metrics,
+      logger,
+      checks: {
+        redis: async () => { await redis.ping(); },
+        kubernetes: async () => { await cluster.namespaceExists(namespaces[0] ?? 'default'); },
+        ...(slack ? { slack: () => slack.checkAuth() } : {}),
+      },
+      degradedChecks: rawLlm?.listModels
+        ? {
+            ollama: async () => {
+              const res = await rawLlm.listModels();
+              if (!res.ok) throw new Error(`${res.code}: ${res.message}`);
+              if (!hasModel(res.models, config.OLLAMA_MODEL)) throw new Error(`model "${config.OLLAMA_MODEL}" is not pulled (ollama pull ${config.OLLAMA_MODEL})`);
+            },
+          }
+        : {},
+    });
+    logger.info({ healthPort: health.port, slackPort: slack?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'kube-ai-sre-agent started');
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  const started = health;
 
   let stopped: Promise<void> | undefined;
   return {
-    healthPort: health.port,
+    healthPort: started.port,
     slackPort: slack?.port,
     metrics,
     policies,
     stop: () => {
       stopped ??= (async () => {
-        if (namespaceRefresh) clearInterval(namespaceRefresh);
-        await watch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'pod watch did not stop cleanly'));
-        await slack?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Slack app did not stop cleanly'));
-        await closeAll({ workers, queues, connections }).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'queues did not close cleanly'));
-        await health.close();
+        await shutdown();
         logger.info({}, 'kube-ai-sre-agent stopped');
       })();
       return stopped;
