@@ -3,6 +3,7 @@
 // incidents, no resurrection of an old OOM) are tested without Redis or Slack.
 import type { Detection, IncidentReport, PodSnapshot } from '../model.ts';
 import { incidentFamily } from '../detection/family.ts';
+import { transition } from './state.ts';
 
 export type TrackPlan =
   /** Nothing known: analyze and post a new incident. */
@@ -48,14 +49,10 @@ export function planTracking(
   return keyChanged ? { type: 'reanalyze' } : { type: 'unchanged' };
 }
 
-/** Applies a new occurrence to an incident: counts, last seen, the freshest detection. */
+/** Applies a new occurrence to an incident (the lifecycle's `recur`): counts, last seen, the freshest detection. */
 export function recordOccurrence(report: IncidentReport, detection: Detection, at: string): IncidentReport {
-  return {
-    ...report,
-    detection,
-    occurrences: report.occurrences + 1,
-    lastSeen: at > report.lastSeen ? at : report.lastSeen,
-  };
+  const result = transition(report, { type: 'recur', at, detection });
+  return result.ok ? result.report : report;
 }
 
 /** The container is crashing right now (waiting in back-off, or terminated by the OOM killer). */
