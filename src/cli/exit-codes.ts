@@ -25,6 +25,7 @@ export function exitCodeFor(code: ErrorCode | undefined): number {
     case 'config_invalid':
     case 'policy_invalid': return EXIT.configInvalid;
     case 'store_unavailable': return EXIT.redisUnavailable;
+    case 'store_corrupt': return EXIT.auditBroken;
     default: return EXIT.internal;
   }
 }

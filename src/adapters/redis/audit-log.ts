@@ -136,6 +136,6 @@ function parseRow(row: StreamRow): AuditEntry {
   try {
     return JSON.parse(json ?? '') as AuditEntry;
   } catch (err) {
-    throw new AppError('store_unavailable', `audit stream entry ${row[0]} is not JSON`, { id: row[0] }, { cause: err });
+    throw new AppError('store_corrupt', `audit stream entry ${row[0]} is not JSON (run audit verify)`, { id: row[0] }, { cause: err });
   }
 }
