@@ -29,7 +29,7 @@ async function configMapVolume(data: Record<string, string>): Promise<string> {
 }
 
 describe('manifests/agent/policies-configmap.yaml', () => {
-  it('matches policies/ (re-run `node scripts/render-policies-configmap.ts` after editing a policy)', async () => {
+  it('matches policies/ (re-run `npm run policies:render` after editing a policy)', async () => {
     const files = await readPolicyFiles(POLICIES_DIR);
     expect(files.length).toBeGreaterThan(0);
     expect(readRepoFile('manifests/agent/policies-configmap.yaml')).toBe(renderPoliciesConfigMap(files));

@@ -92,7 +92,7 @@ describeWithCluster('npm start', () => {
 
   const get = (path: string) => fetch(`http://127.0.0.1:${healthPort}${path}`);
 
-  it('posts the demo incident and answers health, readiness and metrics', async () => {
+  it('posts the demo incident and answers health, readiness and metrics', { timeout: 90_000 }, async () => {
     await slack.waitForCall('chat.postMessage', (c) => blocksText(c).includes('memory-hog'), 60_000);
 
     const healthz = await get('/healthz');
@@ -127,9 +127,10 @@ describeWithCluster('npm start', () => {
   it('drains and exits 0 on SIGTERM', async () => {
     // SIGTERM goes to the bot's own process (as the kubelet sends it to a container's node), not npm.
     const bot = botPid(child.pid!);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     process.kill(bot, 'SIGTERM');
-    await exited;
+    // npm exits with the bot's own exit code.
+    expect(await exited).toBe(0);
     expect(output).toContain('"msg":"shutting down"');
     expect(output).toContain('"msg":"kube-ai-sre-agent stopped"');
   });

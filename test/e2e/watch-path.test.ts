@@ -43,9 +43,13 @@ describeWithCluster('watch path', () => {
     const [incident] = await h.store.listOpen();
     await cluster.setContainerScenario(ns, 'memory-hog', 'app', { kind: 'crash-loop-after-oom', restartCount: 2 }, new Date(Date.now() + 10_000));
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === incident!.slack!.ts && blocksText(c).includes('2 restarts'), 20_000);
-    // A status change unrelated to memory does not touch Slack.
+    // A status change unrelated to memory does not touch Slack. The watch delivers in order, so once
+    // the next memory-hog change has been handled, the slow-memory-hog one has been too.
     await cluster.setContainerScenario(ns, 'slow-memory-hog', 'app', { kind: 'running', restartCount: 1 });
+    await cluster.setContainerScenario(ns, 'memory-hog', 'app', { kind: 'crash-loop-after-oom', restartCount: 3 }, new Date(Date.now() + 20_000));
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === incident!.slack!.ts && blocksText(c).includes('3 restarts'), 20_000);
     expect(posts()).toHaveLength(1);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => blocksText(c).includes('slow-memory-hog'))).toEqual([]);
     expect(h.ollama.chatRequests()).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ import { eventually } from '../support/eventually.ts';
 import { deliver, validateMessage, type ApiCall } from '../support/fake-slack/index.ts';
 import { foreignControlSequences } from '../support/mrkdwn-tokens.ts';
 import { recordingLogger } from '../support/recording-logger.ts';
+import { incidentReport } from '../fixtures/incidents/report.ts';
 import { expectServing, headerText, incidentPosts, metric, oomNamespace } from './fault-support.ts';
 
 const CONTROL = ['<!channel>', '<!here>', '<!everyone>', '<@U123>', '<#C0GENERAL>', '<https://evil.example/login|click here>', '<!subteam^S123>'];
@@ -138,11 +139,18 @@ describeWithCluster('hostile input against the running bot', () => {
     }, 60_000);
 
     it('answers every malformed interactive payload and records nothing', async () => {
-      const [incident] = await h.store.listOpen();
-      const decided = await h.store.get(incident!.id);
+      // A fresh, undecided incident: if any malformed click were taken for a real one, it would be
+      // decided (or refused as already decided), and the checks below would see it.
+      const [posted] = await h.store.listOpen();
+      const seeded = incidentReport({ id: 'inc-hostile-clicks', fingerprint: 'hostile/Deployment/clicks/app/oom', slack: { channel: 'C0INCIDENTS', ts: '1700000000.000100' } });
+      const incident = (await h.store.claim(seeded.fingerprint, { ...seeded, verdict: { ...seeded.verdict, approvers: [APPROVER.id] } })).report;
+      expect(posted).toBeDefined();
+      const decided = await h.store.get(incident.id);
+      expect(decided?.status).toBe('open');
       const before = await h.auditEntries();
       const recorded = await metric(h, 'decisions_total', { outcome: 'recorded' });
-      const valid = h.slack.payloads.blockAction({ actionId: 'incident_reject', value: incident!.id, user: APPROVER, message: { ts: incident!.slack!.ts } }).body;
+      // No user in the base payload: a fuzzed payload can only name a random user, never the approver.
+      const valid = { ...h.slack.payloads.blockAction({ actionId: 'incident_reject', value: incident.id, user: APPROVER, message: { ts: incident.slack!.ts } }).body, user: undefined };
       const withAction = (action: unknown) => ({ ...valid, actions: [action] });
       const form = (payload: string) => ({ contentType: 'application/x-www-form-urlencoded', rawBody: new URLSearchParams({ payload }).toString() });
       const cases: Array<[string, { contentType: string; rawBody: string }]> = [
@@ -156,14 +164,14 @@ describeWithCluster('hostile input against the running bot', () => {
         ['missing actions', form(JSON.stringify({ ...valid, actions: undefined }))],
         ['actions is a string', form(JSON.stringify({ ...valid, actions: 'incident_approve' }))],
         ['an empty action', form(JSON.stringify(withAction({})))],
-        ['unknown action id', form(JSON.stringify(withAction({ type: 'button', action_id: 'delete_namespace', value: incident!.id })))],
+        ['unknown action id', form(JSON.stringify(withAction({ type: 'button', action_id: 'delete_namespace', value: incident.id })))],
         ['approve without a value', form(JSON.stringify(withAction({ type: 'button', action_id: 'incident_approve' })))],
         ['approve with a numeric value', form(JSON.stringify(withAction({ type: 'button', action_id: 'incident_approve', value: 12345 })))],
-        ['approve with an object value', form(JSON.stringify(withAction({ type: 'button', action_id: 'incident_approve', value: { id: incident!.id } })))],
-        ['approve with a huge value', form(JSON.stringify(withAction({ type: 'button', action_id: 'incident_approve', value: `${incident!.id}${'x'.repeat(200_000)}` })))],
-        ['reject without message or channel', form(JSON.stringify({ ...withAction({ type: 'button', action_id: 'incident_reject', value: incident!.id }), message: undefined, channel: undefined, container: undefined }))],
-        ['no user', form(JSON.stringify({ ...withAction({ type: 'button', action_id: 'incident_approve', value: incident!.id }), user: undefined }))],
-        ['a numeric user id', form(JSON.stringify({ ...withAction({ type: 'button', action_id: 'incident_approve', value: incident!.id }), user: { id: 42 } }))],
+        ['approve with an object value', form(JSON.stringify(withAction({ type: 'button', action_id: 'incident_approve', value: { id: incident.id } })))],
+        ['approve with a huge value', form(JSON.stringify(withAction({ type: 'button', action_id: 'incident_approve', value: `${incident.id}${'x'.repeat(200_000)}` })))],
+        ['reject without message or channel', form(JSON.stringify({ ...withAction({ type: 'button', action_id: 'incident_reject', value: incident.id }), message: undefined, channel: undefined, container: undefined }))],
+        ['no user', form(JSON.stringify({ ...withAction({ type: 'button', action_id: 'incident_approve', value: incident.id }), user: undefined }))],
+        ['a numeric user id', form(JSON.stringify({ ...withAction({ type: 'button', action_id: 'incident_approve', value: incident.id }), user: { id: 42 } }))],
         ['unknown payload type', form(JSON.stringify({ ...valid, type: 'dialog_submission' }))],
         ['reject modal with garbage metadata', form(JSON.stringify({ ...h.slack.payloads.viewSubmission({ callbackId: 'incident_reject_reason', values: {}, privateMetadata: '{"incidentId": [1,2' }).body }))],
         ['reject modal without a view', form(JSON.stringify({ ...h.slack.payloads.viewSubmission({ callbackId: 'incident_reject_reason', values: {} }).body, view: undefined }))],
@@ -171,7 +179,7 @@ describeWithCluster('hostile input against the running bot', () => {
       const signed = (body: { contentType: string; rawBody: string }) => deliver(h.eventsUrl, body, { signingSecret: h.slack.identity.signingSecret });
       // Each gets an answer (Bolt answers 500 for shapes it cannot route, and waits 3 s before
       // answering what no listener acks; the bot carries on). Sent at once to keep that wait short.
-      const anyValue = fc.oneof(fc.anything(), fc.string({ maxLength: 300 }), fc.constant(incident!.id));
+      const anyValue = fc.oneof(fc.anything(), fc.string({ maxLength: 300 }), fc.constant(incident.id));
       const junk = fc.sample(fc.record({
         type: fc.oneof(fc.constant('block_actions'), anyValue),
         actions: fc.oneof(fc.array(fc.record({ type: anyValue, action_id: fc.oneof(fc.constantFrom('incident_approve', 'incident_reject'), anyValue), value: anyValue }), { maxLength: 3 }), anyValue),
@@ -188,11 +196,12 @@ describeWithCluster('hostile input against the running bot', () => {
       for (const [name, status] of Object.entries(statuses)) expect([200, 400, 401, 404, 500], name).toContain(status);
 
       await alive();
-      // Only the well-formed reject by the approver may have opened a form; nothing was decided.
-      expect(await h.store.get(incident!.id)).toEqual(decided);
+      // Nothing was decided, and no malformed click got as far as "already decided".
+      expect(await h.store.get(incident.id)).toEqual(decided);
       const added = (await h.auditEntries()).slice(before.length);
       expect(added.filter((e) => e.action === 'decision')).toEqual([]);
       expect(added.every((e) => e.action === 'decision_refused' && e.incidentId !== undefined)).toBe(true);
+      expect(added.filter((e) => /already/.test(e.outcome))).toEqual([]);
       expect((await h.audit.verify()).ok).toBe(true);
       expect(await metric(h, 'decisions_total', { outcome: 'recorded' })).toBe(recorded);
     }, 60_000);
