@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { connectRedis } from '../src/adapters/redis/connection.ts';
-import { writePolicy } from '../test/support/agent-harness.ts';
+import { botEnvironment } from '../test/support/agent-harness.ts';
 import { startFakeOllama } from '../test/support/fake-ollama.ts';
 import { startFakeSlack } from '../test/support/fake-slack/index.ts';
 import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from '../test/support/redis-keys.ts';
@@ -37,23 +37,10 @@ async function idleRun(bench: BenchCluster, namespace: string, watch: boolean): 
   let output = '';
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME,
-      SLACK_BOT_TOKEN: slack.identity.botToken,
-      SLACK_SIGNING_SECRET: slack.identity.signingSecret,
-      SLACK_CHANNEL_ID: 'C0INCIDENTS',
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(await freePort()),
-      HEALTH_PORT: String(healthPort),
-      REDIS_URL: SHARED_REDIS_URL,
-      KEY_PREFIX: prefix,
-      KUBECONFIG: bench.info.kubeconfigPath,
-      SCAN_NAMESPACES: namespace,
-      WATCH_ENABLED: String(watch),
-      OLLAMA_HOST: ollama.url,
-      POLICY_DIR: await writePolicy(['U0SREALICE']),
-      LOG_LEVEL: 'info',
-    },
+    env: await botEnvironment({
+      slack, ollama, kubeconfigPath: bench.info.kubeconfigPath, namespace, prefix, healthPort,
+      extra: { WATCH_ENABLED: String(watch) },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d: Buffer) => { output += d.toString(); });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithCluster, useTestCluster } from '../support/cluster-context.ts';
-import { writePolicy, blocksText } from '../support/agent-harness.ts';
+import { blocksText, botEnvironment } from '../support/agent-harness.ts';
 import { eventually } from '../support/eventually.ts';
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack/index.ts';
@@ -50,23 +50,10 @@ describeWithCluster('npm start', () => {
     healthPort = await freePort();
     child = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH, HOME: process.env.HOME,
-        SLACK_BOT_TOKEN: slack.identity.botToken,
-        SLACK_SIGNING_SECRET: slack.identity.signingSecret,
-        SLACK_CHANNEL_ID: 'C0INCIDENTS',
-        SLACK_API_URL: slack.apiUrl,
-        PORT: String(await freePort()),
-        HEALTH_PORT: String(healthPort),
-        REDIS_URL: SHARED_REDIS_URL,
-        KEY_PREFIX: prefix,
-        KUBECONFIG: cluster.info.kubeconfigPath,
-        SCAN_NAMESPACES: ns,
-        SCAN_INTERVAL_SECONDS: '5',
-        OLLAMA_HOST: ollama.url,
-        POLICY_DIR: await writePolicy(['U0SREALICE']),
-        LOG_LEVEL: 'info',
-      },
+      env: await botEnvironment({
+        slack, ollama, kubeconfigPath: cluster.info.kubeconfigPath, namespace: ns, prefix, healthPort,
+        extra: { SCAN_INTERVAL_SECONDS: '5' },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });

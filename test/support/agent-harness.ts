@@ -18,6 +18,7 @@ import type { TestClusterContext } from './cluster-context.ts';
 import { startFakeOllama, type FakeOllama } from './fake-ollama.ts';
 import { DEFAULT_USER, startFakeSlack, type FakeSlack } from './fake-slack/index.ts';
 import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from './redis-keys.ts';
+import { freePort } from './test-cluster/free-port.ts';
 
 export const APPROVER = DEFAULT_USER;
 export const NON_APPROVER = { id: 'U0SREMALLORY', name: 'mallory' };
@@ -123,4 +124,27 @@ export async function startHarness(cluster: Pick<TestClusterContext, 'kc'>, opts
 /** Blocks of a recorded Slack call, as text, for assertions on what people see. */
 export function blocksText(call: { args: Record<string, unknown> }): string {
   return JSON.stringify(call.args.blocks ?? []) + String(call.args.text ?? '');
+}
+
+/** The documented environment for running the bot as its own process (`npm start`). */
+export async function botEnvironment(o: {
+  slack: FakeSlack; ollama: FakeOllama; kubeconfigPath: string; namespace: string; prefix: string; healthPort: number; extra?: Record<string, string>;
+}): Promise<NodeJS.ProcessEnv> {
+  return {
+    PATH: process.env.PATH, HOME: process.env.HOME,
+    SLACK_BOT_TOKEN: o.slack.identity.botToken,
+    SLACK_SIGNING_SECRET: o.slack.identity.signingSecret,
+    SLACK_CHANNEL_ID: 'C0INCIDENTS',
+    SLACK_API_URL: o.slack.apiUrl,
+    PORT: String(await freePort()),
+    HEALTH_PORT: String(o.healthPort),
+    REDIS_URL: SHARED_REDIS_URL,
+    KEY_PREFIX: o.prefix,
+    KUBECONFIG: o.kubeconfigPath,
+    SCAN_NAMESPACES: o.namespace,
+    OLLAMA_HOST: o.ollama.url,
+    POLICY_DIR: await writePolicy([APPROVER.id]),
+    LOG_LEVEL: 'info',
+    ...o.extra,
+  };
 }
