@@ -1,6 +1,7 @@
 // Acknowledgement latency of `/sre help`, `/sre scan <ns>` and Approve clicks through the Slack
 // HTTP receiver (signed requests to /slack/events), at 1, 10 and 100 requests in flight, while
-// the LLM is slow (fake Ollama answers after 30 s) with an analysis waiting on it.
+// the LLM is slow (fake Ollama answers after 30 s) with an analysis waiting on it. The agent runs
+// in this thread; the requests are signed, sent and timed from a worker thread (own event loop).
 // Run: node bench/ack-latency.ts
 import { APPROVER, startHarness, type Harness } from '../test/support/agent-harness.ts';
 import type { FakeOllama, RecordedRequest } from '../test/support/fake-ollama.ts';
@@ -9,6 +10,7 @@ import type { InboundPayload } from '../test/support/fake-slack/index.ts';
 import { diffCounts, parseRequestCounts, total } from './support/apiserver-requests.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 import { note, percentile, printHeader, printTable } from './support/report.ts';
+import { startSlackLoad, type SlackLoad } from './support/slack-load.ts';
 import { createWorkload, createWorkloadPod, reportStatus } from './support/workloads.ts';
 
 const LEVELS = [1, 10, 100];
@@ -17,24 +19,12 @@ const LLM_DELAY_MS = 30_000;
 
 interface Level { latencies: number[]; failures: number; llmInFlight: number }
 
-async function measure(h: Harness, payload: () => InboundPayload, concurrency: number, inFlight: () => number): Promise<Level> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  let llmInFlight = inFlight();
-  const worker = async () => {
-    while (next < REQUESTS_PER_LEVEL) {
-      next++;
-      const p = payload();
-      const t0 = performance.now();
-      const res = await h.slack.deliver(h.eventsUrl, p);
-      latencies.push(performance.now() - t0);
-      if (res.status !== 200) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  llmInFlight = Math.min(llmInFlight, inFlight());
-  return { latencies, failures, llmInFlight };
+/** One row: the payloads are built here (their response URLs registered with the fake Slack), then signed, sent and timed by the load worker. */
+async function measure(load: SlackLoad, payload: () => InboundPayload, concurrency: number, inFlight: () => number): Promise<Level> {
+  const payloads = Array.from({ length: REQUESTS_PER_LEVEL }, payload);
+  const llmAtStart = inFlight();
+  const { latencies, failures } = await load.run(payloads, concurrency);
+  return { latencies, failures, llmInFlight: Math.min(llmAtStart, inFlight()) };
 }
 
 /**
@@ -61,6 +51,7 @@ async function main(): Promise<void> {
   printHeader('ack-latency', 'node bench/ack-latency.ts');
   const bench = await startBenchCluster();
   let h: Harness | undefined;
+  let load: SlackLoad | undefined;
   try {
     const { name: nodeName } = await bench.node();
     const ns = await bench.createNamespace('ack');
@@ -91,6 +82,7 @@ async function main(): Promise<void> {
       })],
       [`/sre scan <ns>`, () => harness.slack.payloads.slashCommand({ text: `scan ${ns}` })],
     ];
+    load = await startSlackLoad(harness.eventsUrl, harness.slack.identity.signingSecret);
     const rows: Array<Array<string | number>> = [];
     const auditLength = () => harness.redis.xlen(`${harness.prefix}audit`);
     const slashScans = async () => [...(await harness.agent.metrics.scrape()).matchAll(/^kube_ai_sre_scans_total\{[^}]*trigger="slash"[^}]*\} (\d+)/gm)]
@@ -100,7 +92,7 @@ async function main(): Promise<void> {
     for (const [label, payload] of kinds) {
       for (const level of LEVELS) {
         const before = parseRequestCounts(await bench.scrapeMetrics());
-        const r = await measure(harness, payload, level, inFlight);
+        const r = await measure(load, payload, level, inFlight);
         const apiRequests = total(diffCounts(before, parseRequestCounts(await bench.scrapeMetrics())));
         rows.push([
           label, level, r.latencies.length, percentile(r.latencies, 50), percentile(r.latencies, 95), percentile(r.latencies, 99),
@@ -123,10 +115,11 @@ async function main(): Promise<void> {
     }, 180_000);
     const scansDoneAt = performance.now();
 
-    note(`${REQUESTS_PER_LEVEL} signed requests per row, sent by the fake Slack from this same process (client time included) to the agent's /slack/events; latency = request sent → HTTP response (Bolt answers on ack()). The LLM answered every diagnosis after ${LLM_DELAY_MS / 1000} s (LLM_CONCURRENCY=1, five incidents queued behind it); "LLM busy" = a diagnosis chat was waiting on the slow model at the start and at the end of the row. The first Approve recorded the decision, the rest were refused as already decided (still authorised and audited after the ack). Every /sre scan queued a real scan job (background load on the same 2 cores). "API server requests": what the private kube-apiserver served during the row (apiserver_request_total, housekeeping excluded): the acks never touch it; any counted in a scan row come from background scan jobs, which mostly ran after the rows (see below).`);
+    note(`${REQUESTS_PER_LEVEL} signed requests per row, built with the fake Slack's payload builders, then signed and sent to the agent's /slack/events by a load generator on its own thread (a worker_threads Worker, its own event loop; same process and 2 cores as the agent); latency = measured in that thread, from encoding + signing the request to its HTTP response (Bolt answers on ack()). The LLM answered every diagnosis after ${LLM_DELAY_MS / 1000} s (LLM_CONCURRENCY=1, five incidents queued behind it); "LLM busy" = a diagnosis chat was waiting on the slow model at the start and at the end of the row. The first Approve recorded the decision, the rest were refused as already decided (still authorised and audited after the ack). Every /sre scan queued a real scan job (background load on the same 2 cores). "API server requests": what the private kube-apiserver served during the row (apiserver_request_total, housekeeping excluded): the acks never touch it; any counted in a scan row come from background scan jobs, which mostly ran after the rows (see below).`);
     printTable(['request', 'in flight', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-200', 'LLM busy', 'API server requests'], rows);
     note(`All rows took ${elapsed.toFixed(1)} s; the fake Ollama received ${chats} chat requests during them. After the last ack: the ${expectedAudit} audit entries (${LEVELS.length * REQUESTS_PER_LEVEL} Approve outcomes, ${expectedScans} scan requests) were all appended ${((auditDoneAt - acked) / 1000).toFixed(1)} s later, and the ${expectedScans} scan jobs (2 at a time, each listing the namespace) had all run ${((scansDoneAt - acked) / 1000).toFixed(1)} s later.`);
   } finally {
+    await load?.close();
     // Close the fake Ollama first: the analysis waiting on it falls back at once instead of
     // holding the worker's shutdown for 30 s.
     await h?.ollama.close();
