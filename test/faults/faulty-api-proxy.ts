@@ -7,6 +7,7 @@ import { createServer, request } from 'node:https';
 import type { Socket } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { proxyKubeConfig } from '../support/watch-helpers.ts';
+import { listenOnLoopback } from '../support/listen.ts';
 
 export type ApiFault =
   | { kind: 'status'; status: number; message?: string }
@@ -84,11 +85,7 @@ export async function startFaultyApiProxy(opts: FaultyApiProxyOptions): Promise<
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('proxy has no port');
-
-  const kubeConfig = proxyKubeConfig('faulty', address.port, ca);
+  const kubeConfig = proxyKubeConfig('faulty', await listenOnLoopback(server), ca);
 
   return {
     kubeConfig,

@@ -7,10 +7,10 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { listenOnLoopback } from './listen.ts';
 
 const run = promisify(execFile);
 
@@ -138,11 +138,7 @@ export async function startFakeMetricsApi(tls?: { cert: string; key: string }): 
     if (!m) return send(404, status(404, 'NotFound', `podmetrics.metrics.k8s.io "${name}" not found`));
     return send(200, { kind: 'PodMetrics', apiVersion: GV, ...podMetrics(namespace, name, m) });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server);
 
   const setPod = (namespace: string, pod: string, metrics: FakePodMetrics): void => {
     const byName = pods.get(namespace) ?? new Map<string, FakePodMetrics>();

@@ -3,7 +3,8 @@
 // /api/embed behave (well, slowly, badly, or not at all) and reads back every request it got.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from './listen.ts';
 
 export type FakeOllamaBehavior =
   /** A valid diagnosis derived from the request, quoting memory lines of the prompt. */
@@ -128,11 +129,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     return sendJson(res, 200, chatResponse(requested, contentFor(b, body as ChatBody)));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,

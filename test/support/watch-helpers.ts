@@ -8,6 +8,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { PodSnapshot } from '../../src/core/model.ts';
 import type { PodChangeType } from '../../src/adapters/kubernetes/pod-watch.ts';
 import { waitUntil } from './test-cluster/wait-until.ts';
+import { listenOnLoopback } from './listen.ts';
 
 export interface ProxiedRequest {
   method: string;
@@ -99,11 +100,7 @@ export async function startApiProxy(opts: ApiProxyOptions): Promise<ApiProxy> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('proxy has no port');
-
-  const kubeConfig = proxyKubeConfig('proxy', address.port, ca);
+  const kubeConfig = proxyKubeConfig('proxy', await listenOnLoopback(server), ca);
 
   const resetConnections = (): void => {
     for (const socket of sockets) socket.destroy();

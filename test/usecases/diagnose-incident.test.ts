@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOllamaClient } from '../../src/adapters/ollama/llm-client.ts';
 import { CONTEXT_BEGIN, PROMPT_VERSION } from '../../src/core/diagnosis/prompt.ts';
 import { PARSE_LIMITS } from '../../src/core/diagnosis/parse.ts';
@@ -10,23 +10,13 @@ import type { LlmClient } from '../../src/ports.ts';
 import { diagnoseIncident } from '../../src/usecases/diagnose-incident.ts';
 import { oomKilled } from '../fixtures/detections/memory.ts';
 import { context } from '../fixtures/diagnosis/context.ts';
-import { startFakeOllama } from '../support/fake-ollama.ts';
-import type { FakeOllama, FakeOllamaBehavior } from '../support/fake-ollama.ts';
+import type { FakeOllamaBehavior } from '../support/fake-ollama.ts';
 import { freePort } from '../support/test-cluster/free-port.ts';
+import { useFakeOllama } from '../support/use-fake-ollama.ts';
 
 const SHORT_TIMEOUT_MS = 300;
 
-let fake: FakeOllama;
-beforeAll(async () => {
-  fake = await startFakeOllama();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.setBehavior({ kind: 'well' });
-});
+const fake = useFakeOllama();
 
 const recommendation = recommendMemory(oomKilled);
 const input = { detection: oomKilled, context, recommendation };
@@ -39,7 +29,7 @@ const policies = [
   }),
 ];
 
-function llm(timeoutMs = 10_000, host = fake.url): LlmClient {
+function llm(timeoutMs = 10_000, host = fake().url): LlmClient {
   return createOllamaClient({ host, model: 'mistral', timeoutMs, logger: silentLogger });
 }
 
@@ -50,8 +40,8 @@ describe('diagnoseIncident against the fake Ollama', () => {
     expect(dx.fallbackReason).toBeUndefined();
     expect(dx.evidence.length).toBeGreaterThan(0);
     for (const line of dx.evidence) expect(context.text).toContain(line);
-    expect(fake.chatRequests()).toHaveLength(1);
-    const sent = fake.chatRequests()[0]!;
+    expect(fake().chatRequests()).toHaveLength(1);
+    const sent = fake().chatRequests()[0]!;
     expect(sent.messages[0]?.content).toMatch(/UNTRUSTED DATA/);
     expect(sent.messages[1]?.content).toContain(`${CONTEXT_BEGIN}\n${context.text}`);
     expect(sent.messages[1]?.content).toContain('2025-02-11 checkout OOMKilled at 64Mi');
@@ -67,19 +57,19 @@ describe('diagnoseIncident against the fake Ollama', () => {
     { name: 'model missing', behavior: { kind: 'model-missing' }, reason: 'llm_model_missing' },
     { name: 'closed connection', behavior: { kind: 'close' }, reason: 'llm_unreachable' },
   ])('$name → rule-based diagnosis with $reason after exactly one call', async ({ behavior, reason }) => {
-    fake.setBehavior(behavior);
+    fake().setBehavior(behavior);
     const dx = await diagnoseIncident({ llm: llm(SHORT_TIMEOUT_MS), logger: silentLogger }, input);
     expect(dx).toMatchObject({ source: 'rule-based', fallbackReason: reason });
     expect(dx.explanation).toMatch(/exceeded its 64Mi memory limit and was killed by the kernel OOM killer \(exit 137\)/);
     expect(dx.evidence).toContain(context.statusLines[0]);
-    expect(fake.chatRequests()).toHaveLength(1);
+    expect(fake().chatRequests()).toHaveLength(1);
   });
 
   it('an injected answer cannot change the verdict, and its 1Ti suggestion is dropped', async () => {
     const honest = await diagnoseIncident({ llm: llm(), logger: silentLogger }, input);
-    fake.setBehavior({ kind: 'injected' });
+    fake().setBehavior({ kind: 'injected' });
     const injected = await diagnoseIncident({ llm: llm(), logger: silentLogger }, input);
-    expect(fake.chatRequests()).toHaveLength(2);
+    expect(fake().chatRequests()).toHaveLength(2);
     expect(injected.source).toBe('llm');
     expect(injected.suggestedLimit).toBeUndefined();
     expect(injected.evidence).toEqual([]);
@@ -102,7 +92,7 @@ describe('diagnoseIncident against the fake Ollama', () => {
     const dx = await diagnoseIncident({ llm: undefined, logger: silentLogger }, input);
     expect(dx).toMatchObject({ source: 'rule-based', fallbackReason: 'llm_disabled' });
     expect(dx.latencyMs).toBeUndefined();
-    expect(fake.requests).toHaveLength(0);
+    expect(fake().requests).toHaveLength(0);
   });
 
   it('never throws, even when a client breaks its promise not to', async () => {

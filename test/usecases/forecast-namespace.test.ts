@@ -15,6 +15,7 @@ import { kiQuantity, startFakeMetricsApi, type FakeMetricsApi } from '../support
 import { registerMetricsApi, type RegisteredMetricsApi } from '../support/metrics-api.ts';
 import { recordingLogger } from '../support/recording-logger.ts';
 import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from '../support/redis-keys.ts';
+import { seeded } from '../support/seeded-random.ts';
 
 const Mi = 1024 * 1024;
 const T0 = new Date('2024-05-14T10:00:00Z');
@@ -27,16 +28,6 @@ function manualClock(start: Date): Clock & { set(d: Date): void } {
   return { now: () => now, set: (d) => (now = d) };
 }
 
-/** mulberry32: the same "random" swings on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function podBody(name: string, containers: Array<{ name: string; limit?: string }>): Record<string, unknown> {
   return {

@@ -1,7 +1,7 @@
 // The Kubernetes adapter against the real test API server: snapshots of OOM-crashing pods,
 // events, nodes, the previous log tail through the fake kubelet, owner resolution, and the
 // error codes for RBAC refusals, missing objects and an unreachable server.
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig, type V1ObjectMeta } from '@kubernetes/client-node';
 import { createClusterReader } from '../../../src/adapters/kubernetes/cluster-reader.ts';
@@ -9,6 +9,7 @@ import { AppError } from '../../../src/core/errors.ts';
 import type { ClusterReader } from '../../../src/ports.ts';
 import { describeWithCluster, useTestCluster } from '../../support/cluster-context.ts';
 import { freePort } from '../../support/test-cluster/free-port.ts';
+import { listenOnLoopback } from '../../support/listen.ts';
 
 const CRASHED_LOG = Array.from({ length: 40 }, (_, i) => `worker allocated ${(i + 1) * 4}Mi`).join('\n') + '\nKilled\n';
 
@@ -180,8 +181,7 @@ describe('ClusterReader without a reachable API server', () => {
   beforeAll(async () => {
     // Accepts connections and never answers: a hung API server.
     silent = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    silentPort = (silent.address() as AddressInfo).port;
+    silentPort = await listenOnLoopback(silent);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.destroy();

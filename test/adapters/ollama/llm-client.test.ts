@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOllamaClient } from '../../../src/adapters/ollama/llm-client.ts';
 import { LLM_DIAGNOSIS_JSON_SCHEMA } from '../../../src/core/diagnosis/schema.ts';
 import type { LlmRequest } from '../../../src/ports.ts';
 import { silentLogger } from '../../../src/logging.ts';
-import { INJECTED_REPLY, startFakeOllama } from '../../support/fake-ollama.ts';
-import type { FakeOllama, FakeOllamaBehavior } from '../../support/fake-ollama.ts';
+import { INJECTED_REPLY } from '../../support/fake-ollama.ts';
+import type { FakeOllamaBehavior } from '../../support/fake-ollama.ts';
 import { freePort } from '../../support/test-cluster/free-port.ts';
+import { useFakeOllama } from '../../support/use-fake-ollama.ts';
 
 // Short enough to keep the hang/slow cases quick; the fake's delays are far longer.
 const SHORT_TIMEOUT_MS = 300;
 
-let fake: FakeOllama;
-beforeAll(async () => {
-  fake = await startFakeOllama();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.setBehavior({ kind: 'well' });
-  fake.setModels(['mistral:latest', 'nomic-embed-text:latest']);
-});
+const fake = useFakeOllama((f) => f.setModels(['mistral:latest', 'nomic-embed-text:latest']));
 
 const request: LlmRequest = {
   messages: [
@@ -31,7 +21,7 @@ const request: LlmRequest = {
   format: LLM_DIAGNOSIS_JSON_SCHEMA,
 };
 
-function client(timeoutMs = 10_000, host = fake.url, model = 'mistral') {
+function client(timeoutMs = 10_000, host = fake().url, model = 'mistral') {
   return createOllamaClient({ host, model, timeoutMs, embedModel: 'nomic-embed-text', logger: silentLogger });
 }
 
@@ -41,8 +31,8 @@ describe('createOllamaClient chat', () => {
     expect(r).toMatchObject({ ok: true, model: 'mistral' });
     expect(r.ok && JSON.parse(r.content)).toMatchObject({ evidence: ['container app: lastState.terminated reason=OOMKilled exitCode=137'] });
     expect(r.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['POST /api/chat']);
-    expect(fake.chatRequests()[0]).toEqual({
+    expect(fake().requests.map((q) => `${q.method} ${q.path}`)).toEqual(['POST /api/chat']);
+    expect(fake().chatRequests()[0]).toEqual({
       model: 'mistral',
       messages: request.messages,
       format: LLM_DIAGNOSIS_JSON_SCHEMA,
@@ -52,10 +42,10 @@ describe('createOllamaClient chat', () => {
   });
 
   it('passes bad content through untouched: judging it is the parser’s job', async () => {
-    fake.setBehavior({ kind: 'injected' });
+    fake().setBehavior({ kind: 'injected' });
     const r = await client().chat(request);
     expect(r.ok && JSON.parse(r.content)).toEqual(INJECTED_REPLY);
-    fake.setBehavior({ kind: 'invalid-json' });
+    fake().setBehavior({ kind: 'invalid-json' });
     const bad = await client().chat(request);
     expect(bad.ok && (() => JSON.parse(bad.content))).toThrow(SyntaxError);
   });
@@ -68,26 +58,26 @@ describe('createOllamaClient chat', () => {
     { name: 'HTTP 503', behavior: { kind: 'http-error', status: 503, error: 'server busy' }, code: 'llm_http_error', message: /^HTTP 503: server busy$/ },
     { name: 'model not found', behavior: { kind: 'model-missing' }, code: 'llm_model_missing', message: /model "mistral" not found/ },
   ])('$name → $code after exactly one request', async ({ behavior, code, message }) => {
-    fake.setBehavior(behavior);
+    fake().setBehavior(behavior);
     const r = await client(SHORT_TIMEOUT_MS).chat(request);
     expect(r).toMatchObject({ ok: false, code });
     expect(!r.ok && r.message).toMatch(message);
-    expect(fake.chatRequests()).toHaveLength(1);
+    expect(fake().chatRequests()).toHaveLength(1);
   });
 
   it('maps a model that is not installed to llm_model_missing', async () => {
-    const r = await client(10_000, fake.url, 'llama3.1:8b').chat(request);
+    const r = await client(10_000, fake().url, 'llama3.1:8b').chat(request);
     expect(r).toMatchObject({ ok: false, code: 'llm_model_missing' });
   });
 
   it('honours a per-request timeout over the default', async () => {
-    fake.setBehavior({ kind: 'hang' });
+    fake().setBehavior({ kind: 'hang' });
     const r = await client(600_000).chat({ ...request, timeoutMs: SHORT_TIMEOUT_MS });
     expect(r).toMatchObject({ ok: false, code: 'llm_timeout' });
   });
 
   it('answers after a delay that fits the timeout', async () => {
-    fake.setBehavior({ kind: 'slow', delayMs: 50 });
+    fake().setBehavior({ kind: 'slow', delayMs: 50 });
     expect(await client(30_000).chat(request)).toMatchObject({ ok: true });
   });
 
@@ -99,7 +89,7 @@ describe('createOllamaClient chat', () => {
   });
 
   it('uses queued behaviours once each, then the default', async () => {
-    fake.enqueue({ kind: 'http-error', status: 500 }, { kind: 'model-missing' });
+    fake().enqueue({ kind: 'http-error', status: 500 }, { kind: 'model-missing' });
     const codes = [];
     for (let i = 0; i < 3; i++) {
       const r = await client().chat(request);
@@ -119,14 +109,14 @@ describe('createOllamaClient embed and listModels', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.model).toBe('nomic-embed-text');
-    expect(fake.requests.at(-1)?.body).toEqual({ model: 'nomic-embed-text', input: expect.any(Array) });
+    expect(fake().requests.at(-1)?.body).toEqual({ model: 'nomic-embed-text', input: expect.any(Array) });
     const [a, b, c] = r.embeddings as [number[], number[], number[]];
     const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * (y[i] ?? 0), 0);
     expect(dot(a, b)).toBeGreaterThan(dot(a, c));
   });
 
   it('reports embed failures with codes', async () => {
-    fake.setModels(['mistral:latest']);
+    fake().setModels(['mistral:latest']);
     expect(await client().embed(['x'])).toMatchObject({ ok: false, code: 'llm_model_missing' });
   });
 

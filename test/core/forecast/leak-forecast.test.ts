@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { forecastLeak, type ForecastResult, type UsagePoint } from '../../../src/core/forecast/leak-forecast.ts';
+import { seeded } from '../../support/seeded-random.ts';
 
 const Mi = 1024 * 1024;
 const Ki = 1024;
@@ -12,16 +13,6 @@ function series(n: number, stepMinutes: number, mib: (i: number, t: number) => n
   return Array.from({ length: n }, (_, i) => ({ at: iso(i * stepMinutes), bytes: Math.round(mib(i, i * stepMinutes) * Mi) }));
 }
 
-/** A small seeded generator (mulberry32), so "random" noise is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LIMIT = 64 * Mi;
 const growth = series(12, 0.75, (_, t) => 40 + 1.5 * t); // 40Mi +1.5 MiB/min, 12 samples over 8.25 min

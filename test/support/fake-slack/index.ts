@@ -4,13 +4,13 @@
 // `clientOptions: { slackApiUrl: fake.apiUrl }`.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs, readBody } from './body.ts';
 import { deliver, type AppResponse, type DeliverOptions } from './http-mode.ts';
 import { DEFAULT_CHANNEL, DEFAULT_USER, payloadBuilders, type InboundPayload, type PayloadBuilders } from './payloads.ts';
 import { FakeSocketMode, type SendOptions, type SocketAck, type SocketModeControl } from './socket-mode.ts';
 import type { ApiCall, EphemeralMessage, FakeChannel, FakeSlackIdentity, FakeUser, Failure, ResponsePost, StoredMessage } from './types.ts';
 import { FakeWebApi } from './web-api.ts';
+import { listenOnLoopback } from '../listen.ts';
 
 export type * from './types.ts';
 export type { InboundPayload, PayloadBuilders } from './payloads.ts';
@@ -123,8 +123,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   server.on('upgrade', (req, socket, head) => {
     if (!socketMode.handleUpgrade(req, socket, head)) socket.destroy();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server);
   const url = `http://127.0.0.1:${port}`;
   api.openSocketUrl = () => socketMode.newUrl(`ws://127.0.0.1:${port}`);
 

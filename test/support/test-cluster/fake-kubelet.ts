@@ -4,7 +4,7 @@
 // then cut at limitBytes), and failing like the kubelet when a pod or previous instance is unknown.
 import { createServer, type Server } from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../listen.ts';
 
 export interface ContainerLogs {
   current?: string;
@@ -75,12 +75,9 @@ export async function startFakeKubelet(tls: { certFile: string; keyFile: string 
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(applyLogOptions(text, query));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const port = await listenOnLoopback(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     setLogs(namespace, pod, container, value) {
       pods.add(`${namespace}/${pod}`);
       logs.set(key(namespace, pod, container), { ...value });
