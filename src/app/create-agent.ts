@@ -82,7 +82,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   });
 
   const slack: SlackApp | undefined = config.SLACK_BOT_TOKEN
-    ? await createSlackApp({
+    ? createSlackApp({
         botToken: config.SLACK_BOT_TOKEN,
         signingSecret: config.SLACK_SIGNING_SECRET,
         appToken: config.SLACK_APP_TOKEN,
