@@ -1,6 +1,7 @@
 // Posting an incident's message exactly once, from whichever job gets there first: the analysis
 // that created it, its retry after a Slack failure, or a later scan that finds it still unposted.
 import type { IncidentReport } from '../core/model.ts';
+import { approvedMemory } from '../core/recommend/approved.ts';
 import type { AuditLog, ChatNotifier, IncidentStore, Logger } from '../ports.ts';
 
 /** Long enough for one post; short enough that a retry after a failed post gets its turn. */
@@ -17,10 +18,7 @@ export interface PostDeps {
 export function auditFacts(r: IncidentReport) {
   return {
     verdict: { allowed: r.verdict.allowed, policyName: r.verdict.policyName },
-    recommendation: {
-      limit: r.verdict.recommendedLimit ?? r.recommendation.limit,
-      ...(r.recommendation.request !== undefined ? { request: r.recommendation.request } : {}),
-    },
+    recommendation: approvedMemory(r),
   };
 }
 

@@ -3,7 +3,8 @@
 // nature: without an embedding model, or with Redis or the model failing, it logs once and finds
 // nothing — an analysis never waits on it or fails because of it.
 import { rankSimilar } from '../core/similar/rank.ts';
-import { approvedLimit, decisionText, incidentSummaryText, workloadKey } from '../core/similar/summary.ts';
+import { approvedLimit } from '../core/recommend/approved.ts';
+import { decisionText, incidentSummaryText, workloadKey } from '../core/similar/summary.ts';
 import { vectorMeta } from '../core/similar/vector-meta.ts';
 import type { FoundIncident, IncidentReport, SimilarIncident } from '../core/model.ts';
 import type { IncidentStore, IncidentVectors, LlmClient, Logger } from '../ports.ts';

@@ -4,6 +4,7 @@
 // made harmless), a clear log line, the fallback counted, the audit trail intact, and the agent
 // still serving.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { approvedLimit } from '../../src/core/recommend/approved.ts';
 import { blocksText, startHarness, type Harness } from '../support/agent-harness.ts';
 import { describeWithCluster, useTestCluster } from '../support/cluster-context.ts';
 import { eventually } from '../support/eventually.ts';
@@ -68,7 +69,7 @@ describeWithCluster('LLM faults under the running bot', () => {
       expect(text).toContain(`rule-based (${c.reason})`);
       expect(text).toContain(RULE_LIMIT);
       expect(incident.diagnosis).toMatchObject({ source: 'rule-based', fallbackReason: c.reason });
-      expect(incident.verdict.recommendedLimit ?? incident.recommendation.limit).toBe(RULE_LIMIT);
+      expect(approvedLimit(incident)).toBe(RULE_LIMIT);
 
       // Counted when the analysis job returns, just after the post.
       await eventually('the fallback counted', async () => (await metric(h, 'llm_fallbacks_total', { reason: c.reason })) === before.fallbacks + 1);

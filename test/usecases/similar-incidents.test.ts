@@ -14,7 +14,7 @@ import { loadPolicies } from '../../src/config/policy-files.ts';
 import { analysisKey } from '../../src/core/incident/tracking.ts';
 import type { FoundIncident, IncidentReport } from '../../src/core/model.ts';
 import { renderIncidentMessage } from '../../src/core/render/incident-blocks.ts';
-import { approvedLimit } from '../../src/core/similar/summary.ts';
+import { approvedLimit } from '../../src/core/recommend/approved.ts';
 import type { Clock, IncidentStore, IncidentVectors, LlmClient } from '../../src/ports.ts';
 import { detectNamespace } from '../../src/usecases/detect-namespace.ts';
 import { runAnalysis, type RunAnalysisDeps } from '../../src/usecases/run-analysis.ts';

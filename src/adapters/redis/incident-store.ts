@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { transition, type IncidentEvent } from '../../core/incident/state.ts';
+import { approvedLimit } from '../../core/recommend/approved.ts';
 import { IncidentReportSchema, type Decision, type IncidentReport } from '../../core/model.ts';
 import type {
   ClaimResult,
@@ -100,7 +101,7 @@ function historyItem(r: IncidentReport): IncidentHistoryItem {
     lastSeen: r.lastSeen,
     occurrences: r.occurrences,
     ...(r.detection.memoryLimit !== undefined ? { memoryLimit: r.detection.memoryLimit } : {}),
-    recommendedLimit: r.verdict.recommendedLimit ?? r.recommendation.limit,
+    recommendedLimit: approvedLimit(r),
     ...(r.decision ? { decision: r.decision } : {}),
     ...(r.resolvedAt !== undefined ? { resolvedAt: r.resolvedAt } : {}),
   };

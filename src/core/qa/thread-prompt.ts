@@ -2,6 +2,7 @@
 // fenced data, a bounded slice of the earlier turns, and the question. The question, the earlier
 // turns and most of the context (names, logs, model output) are untrusted text.
 import type { IncidentReport } from '../model.ts';
+import { approvedLimit } from '../recommend/approved.ts';
 import type { LlmMessage, ThreadTurn } from '../../ports.ts';
 import { truncate } from '../render/escape.ts';
 
@@ -103,7 +104,7 @@ export function buildThreadMessages(input: ThreadPromptInput): LlmMessage[] {
 /** One line of what is known, for when the model cannot answer. Plain text (escape before posting). */
 export function incidentSummaryLine(r: IncidentReport): string {
   const d = r.detection;
-  const limit = r.verdict.recommendedLimit ?? r.recommendation.limit;
+  const limit = approvedLimit(r);
   const decision = r.decision ? `, ${r.decision.action === 'approve' ? 'approved' : 'rejected'} by ${r.decision.userName ?? r.decision.userId}` : '';
   const cause = r.diagnosis.rootCauses[0] ? ` Likely cause: ${truncate(r.diagnosis.rootCauses[0].replace(/\s+/g, ' '), 200)}.` : '';
   return truncate(

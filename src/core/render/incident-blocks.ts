@@ -8,7 +8,7 @@ import { SLACK_LIMITS as L, type ActionsBlock, type Block, type RenderedMessage,
 import { codeBlock, codeSpan, escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
 import { decisionBlocks } from './decision-blocks.ts';
 import { fitMessage } from './fit-message.ts';
-import { plannedMemory } from './remediation-plan.ts';
+import { approvedMemory } from '../recommend/approved.ts';
 
 export const APPROVE_ACTION_ID = 'incident_approve';
 export const REJECT_ACTION_ID = 'incident_reject';
@@ -107,7 +107,7 @@ function sameQuantity(a: string, b: string): boolean {
 
 function recommendation(r: IncidentReport): Block {
   const rec = r.recommendation;
-  const planned = plannedMemory(r);
+  const planned = approvedMemory(r);
   const lines = [
     `*Recommendation* (deterministic, ${escapeMrkdwn(rec.rule)}): limit ${codeSpan(rec.limit)}${rec.request ? `, request ${codeSpan(rec.request)}` : ''}`,
     `_${escapeMrkdwn(truncate(rec.basis, 800))}_`,
@@ -165,7 +165,7 @@ function approvers(r: IncidentReport): string {
 }
 
 function buttons(r: IncidentReport): Block[] {
-  const { limit } = plannedMemory(r);
+  const { limit } = approvedMemory(r);
   const target = `${r.workload.kind}/${r.workload.name}`;
   const elements: ActionsBlock['elements'] = [];
   if (r.verdict.allowed) {
@@ -229,7 +229,7 @@ function status(r: IncidentReport, showButtons: boolean): Block[] {
 
 function fallbackText(r: IncidentReport): string {
   const d = r.detection;
-  const { limit } = plannedMemory(r);
+  const { limit } = approvedMemory(r);
   const who = r.decision && r.status !== 'open' ? ` by ${r.decision.userName ?? r.decision.userId}` : '';
   return escapeMrkdwn(
     truncate(

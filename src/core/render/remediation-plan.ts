@@ -1,6 +1,6 @@
 // The change a human would apply for an approved incident. The bot only shows it; it never runs it.
 import type { IncidentReport } from '../model.ts';
-import { toBytes } from '../quantity.ts';
+import { approvedMemory } from '../recommend/approved.ts';
 
 export interface RemediationPlan {
   limit: string;
@@ -23,19 +23,8 @@ function resourcesYaml(limit: string, request: string | undefined): string {
   return `resources:\n  limits:\n    memory: ${limit}` + (request ? `\n  requests:\n    memory: ${request}` : '');
 }
 
-/** Limit after policy clamping, and a request that never ends above it. */
-export function plannedMemory(report: IncidentReport): { limit: string; request?: string } {
-  const limit = report.verdict.recommendedLimit ?? report.recommendation.limit;
-  const wanted = report.recommendation.request;
-  if (!wanted) return { limit };
-  const wantedBytes = toBytes(wanted);
-  const limitBytes = toBytes(limit);
-  const request = wantedBytes !== undefined && limitBytes !== undefined && wantedBytes > limitBytes ? limit : wanted;
-  return { limit, request };
-}
-
 export function remediationPlan(report: IncidentReport): RemediationPlan {
-  const { limit, request } = plannedMemory(report);
+  const { limit, request } = approvedMemory(report);
   const { kind, name } = report.workload;
   const d = report.detection;
   const target = `${kind.toLowerCase()}/${shellArg(name)}`;

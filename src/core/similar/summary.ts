@@ -2,6 +2,7 @@
 // kind of trouble, so like incidents land near each other), the one-line summary kept with the
 // vector, what people decided, and the line a similar incident becomes in the LLM prompt.
 import type { FoundIncident, IncidentReport, SimilarIncident } from '../model.ts';
+import { approvedLimit } from '../recommend/approved.ts';
 
 const FACTS_MAX = 4;
 const FIELD_MAX = 300;
@@ -53,11 +54,6 @@ export function incidentOneLiner(report: IncidentReport): string {
 export function isoDay(iso: string): string {
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : clip(iso, 40);
-}
-
-/** The limit an approval covers: the policy's clamped limit when there is one. */
-export function approvedLimit(report: IncidentReport): string {
-  return report.verdict.recommendedLimit ?? report.recommendation.limit;
 }
 
 /** "approved 512Mi on 2026-11-02" / "rejected on 2026-11-02: fixing the cache instead"; undefined before any decision. */
