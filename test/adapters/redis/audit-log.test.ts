@@ -174,6 +174,36 @@ describe('RedisAuditLog', () => {
     expect(await log.verify()).toMatchObject({ ok: false, firstBadIndex: 2 });
   });
 
+  // The stream carries indexed copies of seq and hash next to the entry JSON; verify must hold them
+  // to the entry they describe, or a reader trusting the indexed fields could be misled.
+  it.each([
+    { name: 'seq field one ahead', field: 'seq', value: (e: AuditEntry) => String(e.seq + 1) },
+    { name: 'seq field of an earlier entry', field: 'seq', value: () => '1' },
+    { name: 'seq field empty', field: 'seq', value: () => '' },
+    { name: 'hash field of the entry before', field: 'hash', value: (e: AuditEntry) => e.prevHash },
+    { name: 'hash field of another chain', field: 'hash', value: () => 'f'.repeat(64) },
+    { name: 'hash field upper-cased', field: 'hash', value: (e: AuditEntry) => e.hash.toUpperCase() },
+  ] as const)('detects a stream $field field that disagrees with its entry ($name)', async ({ field, value }) => {
+    const log = await seed(5);
+    await rewrite((rs) =>
+      rs.map((r, i) => {
+        if (i !== 2) return r;
+        const fields = [...r[1]];
+        const e = JSON.parse(fields[fields.indexOf('entry') + 1]!) as AuditEntry;
+        fields[fields.indexOf(field) + 1] = value(e);
+        return [r[0], fields];
+      }),
+    );
+    // The entry JSON, the chain links and the head are untouched: only the stream field is wrong.
+    expect((await all(log)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(await log.verify()).toEqual({
+      ok: false,
+      entries: 2,
+      firstBadIndex: 2,
+      problem: 'entry 2 (seq 3) has stream fields that disagree with its content',
+    });
+  });
+
   it('keeps appending after the trail is read back', async () => {
     const log = await seed(2);
     const next = await newLog().append(entry(3));
