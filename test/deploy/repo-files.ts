@@ -1,10 +1,24 @@
 // Reads the repository's deployment files for the deploy tests.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where scripts/test-tools/build-kustomize.sh (run by `npm test`'s pretest) caches kustomize. */
+export const DEFAULT_KUSTOMIZE = join(REPO_ROOT, '.cache/test-tools/kustomize');
+
+/** The kustomize binary the deploy tests run: $KUSTOMIZE (set by .ci/run), else the cached build. */
+export function findKustomize(env: NodeJS.ProcessEnv = process.env): { path: string; found: boolean } {
+  const path = env.KUSTOMIZE ? resolve(env.KUSTOMIZE) : DEFAULT_KUSTOMIZE;
+  try {
+    accessSync(path, constants.X_OK);
+    return { path, found: true };
+  } catch {
+    return { path, found: false };
+  }
+}
 
 export function readRepoFile(path: string): string {
   return readFileSync(join(REPO_ROOT, path), 'utf8');

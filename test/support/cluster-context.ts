@@ -1,6 +1,7 @@
 // What test files use to reach the shared test cluster started in globalSetup:
 //   describeWithCluster('...', () => { const cluster = useTestCluster(); ... })
-// The suite is skipped, with the reason in its name, when the binaries are missing locally.
+// The suite is skipped, with the reason in its name, when the binaries are missing locally; on CI
+// (any non-empty CI) it fails instead, since CI must never pass by skipping.
 import { afterAll, describe, inject, it } from 'vitest';
 import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { BUILD_HINT, type TestClusterInfo } from './test-cluster/cluster-info.ts';
@@ -34,8 +35,17 @@ export function describeWithCluster(name: string, fn: () => void): void {
     return;
   }
   // The body is not collected: it would call useTestCluster(), which needs the cluster.
+  // globalSetup already fails a CI run without binaries; this covers a cluster that was not provided.
+  const info = clusterInfo();
+  const reason = info.available ? '' : info.reason;
   describe(name, () => {
-    it.skip(clusterSkipReason(), () => {});
+    if (process.env.CI) {
+      it('needs the test cluster', () => {
+        throw new Error(`test cluster unavailable: ${reason}; ${BUILD_HINT}`);
+      });
+    } else {
+      it.skip(clusterSkipReason(), () => {});
+    }
   });
 }
 
