@@ -124,6 +124,35 @@ describe('redact', () => {
     expect(redact(line)).toEqual({ text: line, count: 0 });
   });
 
+  // A bare "Bearer <word>" outside a header is a credential only when the word looks like a token
+  // (a digit or token punctuation in it); plain words after "bearer" are prose and stay.
+  it.each([
+    // Kept: ordinary log lines, including ones where "bearer" is followed by a plain word.
+    ['plain word after Bearer', 'Bearer authentication failed: upstream returned 401 Unauthorized', 'same'],
+    ['bearer credentials in prose', 'falling back to bearer credentials from the mounted service account', 'same'],
+    ['Bearer before a header name', 'proxy expects Bearer Authorization on every request to /api', 'same'],
+    ['Bearer scheme in a challenge', 'WWW-Authenticate: Bearer realm="orders", error="invalid_token"', 'same'],
+    ['Spring filter log', 'o.s.s.o.s.r.w.BearerTokenAuthenticationFilter : Bearer unsupported, rejecting request', 'same'],
+    ['ordinary words', 'Shutting down gracefully after receiving SIGTERM', 'same'],
+    ['file path', 'reading config from /etc/shop/application.yaml and /var/lib/app/cache', 'same'],
+    ['pod name', 'pod checkout-7d4b9c8f6-x2x9k in namespace shop was OOMKilled', 'same'],
+    ['Java stack frame', '\tat com.acme.auth.BearerTokenFilter.doFilter(BearerTokenFilter.java:42)', 'same'],
+    ['Java exception', 'java.lang.OutOfMemoryError: Java heap space', 'same'],
+    ['numbers', 'processed 18234 orders in 93.4s (195.2/s), 12 failed', 'same'],
+    ['memory quantities', 'container app: limit 512Mi, request 256Mi, usage 498Mi (97%), node allocatable 7.5Gi', 'same'],
+    ['Go GC trace', 'gc 1432 @8421.112s 4%: 0.031+12+0.019 ms clock, 64->66->33 MB, 68 MB goal, 8 P', 'same'],
+    ['identifiers without hex', 'cache warmup done for region eu-west-1, shard orders_primary', 'same'],
+    // Redacted: a bare Bearer followed by something token-like.
+    ['Bearer with a hex token (digits, no punctuation)', 'retrying GET /v1/charges with bearer 9f8e7d6c5b4a3f2e', 'retrying GET /v1/charges with bearer [REDACTED:credential]'],
+    ['Bearer with a dotted token (punctuation, no digits)', 'calling payments with Bearer abcdefgh.ijklmnop', 'calling payments with Bearer [REDACTED:credential]'],
+    ['Bearer with a base64 token', 'upstream sent bearer ZGVtbw+c2VjcmV0/dG9rZW4=', 'upstream sent bearer [REDACTED:credential]'],
+    ['Bearer with an OAuth token', 'exchanged code, got bearer ya29.a0AfH6SMBx3Kq for the session', 'exchanged code, got bearer [REDACTED:credential] for the session'],
+  ])('bare Bearer and ordinary lines: %s', (_name, line, expected) => {
+    const out = redact(line);
+    if (expected === 'same') expect(out).toEqual({ text: line, count: 0 });
+    else expect(out).toEqual({ text: expected, count: 1 });
+  });
+
   it('is idempotent: redacting twice removes nothing more', () => {
     const once = redact(`Authorization: Bearer ${JWT} password=hunter2 postgres://u:p4ss@h/db AKIAIOSFODNN7EXAMPLE`);
     expect(once.count).toBe(4);
