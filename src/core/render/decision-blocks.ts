@@ -1,9 +1,8 @@
 // What was decided on an incident, by whom and when, and for an approval the change a human
-// would apply. Used inside the updated incident message and as a message of its own.
+// would apply. Shown inside the updated incident message.
 import type { Decision, IncidentReport } from '../model.ts';
-import { SLACK_LIMITS as L, type Block, type RenderedMessage } from './block-kit.ts';
+import type { Block } from './block-kit.ts';
 import { codeBlock, codeSpan, escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
-import { fitMessage } from './fit-message.ts';
 import { remediationPlan } from './remediation-plan.ts';
 
 export const NEVER_RUNS_NOTE = 'The bot never runs this: apply it through your usual change process.';
@@ -41,29 +40,4 @@ export function decisionBlocks(report: IncidentReport, decision: Decision): Bloc
     });
   }
   return blocks;
-}
-
-/** A message of its own about a decision (thread reply or the incident's update). */
-export function renderDecisionMessage(report: IncidentReport, decision: Decision): RenderedMessage {
-  const d = report.detection;
-  const title = `${decision.action === 'approve' ? '✅ Approved' : '⛔ Rejected'}: ${report.workload.kind}/${report.workload.name}`;
-  const blocks: Block[] = [
-    { type: 'header', block_id: 'decision_header', text: { type: 'plain_text', text: truncate(title, L.headerText), emoji: true } },
-    ...decisionBlocks(report, decision),
-    {
-      type: 'context',
-      block_id: 'decision_incident',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: `Incident ${codeSpan(truncate(report.id, 200))} · pod ${codeSpan(truncate(d.pod, 300))} · namespace ${codeSpan(truncate(d.namespace, 300))} · container ${codeSpan(truncate(d.container, 300))}`,
-        },
-      ],
-    },
-  ];
-  const name = decision.userName ?? decision.userId;
-  const text = `${decision.action === 'approve' ? 'Approved' : 'Rejected'} by ${escapeMrkdwn(truncate(name, 200))}: ${escapeMrkdwn(truncate(`${report.workload.kind}/${report.workload.name} in ${d.namespace}`, 600))}${
-    decision.action === 'approve' ? ` (memory limit ${escapeMrkdwn(remediationPlan(report).limit)}; nothing was changed by the bot)` : ''
-  }`;
-  return fitMessage({ text, blocks });
 }
