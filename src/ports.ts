@@ -5,6 +5,13 @@ import type { VectorMeta } from './core/similar/vector-meta.ts';
 import type { ErrorCode } from './core/errors.ts';
 import type { AuditEntry, AuditEntryInput } from './core/audit/entry.ts';
 import type { AnalyzeJob, ScanJob, ThreadJob } from './core/jobs.ts';
+import type { LlmMessage } from './core/llm-message.ts';
+import type { ThreadTurn } from './core/qa/thread-turn.ts';
+import type { AuditVerifyResult } from './core/audit/verify-result.ts';
+import type { IncidentHistory } from './core/incident/history.ts';
+
+// Types the core owns and these ports carry, re-exported for the adapters that implement them.
+export type { LlmMessage, ThreadTurn, AuditVerifyResult, IncidentHistory };
 
 export interface LogRequest {
   namespace: string;
@@ -26,11 +33,6 @@ export interface ClusterReader {
   namespaceExists(namespace: string): Promise<boolean>;
   /** Every namespace the credentials may list (scan targets when none are configured). */
   listNamespaces(): Promise<string[]>;
-}
-
-export interface LlmMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
 }
 
 export interface LlmRequest {
@@ -83,14 +85,6 @@ export interface ChatNotifier {
   postText(text: string, opts?: { threadTs?: string; channel?: string }): Promise<SlackRef>;
 }
 
-/** Result of recomputing the whole audit chain. firstBadIndex is the 0-based stream position. */
-export interface AuditVerifyResult {
-  ok: boolean;
-  entries: number;
-  firstBadIndex?: number;
-  problem?: string;
-}
-
 /** Append-only, hash-chained record of what the bot posted and what people decided. */
 export interface AuditLog {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
@@ -133,42 +127,9 @@ export type TransitionOutcome =
   | { ok: false; code: 'incident_not_found'; reason: string }
   | { ok: false; code: 'transition_refused'; reason: string; report: IncidentReport };
 
-export interface ThreadTurn {
-  role: 'user' | 'assistant';
-  content: string;
-  userId?: string;
-  at?: string;
-}
-
 export type IncidentHistoryQuery =
   | { fingerprint: string }
   | { namespace: string; workload: WorkloadRef };
-
-export interface IncidentHistoryItem {
-  id: string;
-  fingerprint: string;
-  status: IncidentReport['status'];
-  kind: IncidentReport['detection']['kind'];
-  container: string;
-  firstSeen: string;
-  lastSeen: string;
-  occurrences: number;
-  /** The limit the container ran with, so limits over time can be shown. */
-  memoryLimit?: string;
-  recommendedLimit: string;
-  decision?: IncidentReport['decision'];
-  resolvedAt?: string;
-}
-
-export interface IncidentHistory {
-  /** Incidents the store still remembers for the query (within retention). */
-  count: number;
-  firstSeen?: string;
-  lastSeen?: string;
-  totalOccurrences: number;
-  /** Newest first, at most `limit`. */
-  incidents: IncidentHistoryItem[];
-}
 
 /**
  * Incidents, their fingerprint index, Slack threads and dedup keys. "Active" means not resolved

@@ -3,7 +3,7 @@ import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
 import { isAppError } from '../core/errors.ts';
 import { auditExport, auditVerify } from '../usecases/audit-commands.ts';
-import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { EXIT, exitCodeFor, exitCodeForAuditVerify } from './exit-codes.ts';
 
 export const AUDIT_USAGE = `       kube-ai-sre audit verify      (exit 0 when the chain is intact, 9 when it is broken)
        kube-ai-sre audit export      (every entry as JSON lines, oldest first)`;
@@ -32,8 +32,8 @@ export async function runAuditCommand(argv: string[], deps: AuditCommandDeps): P
     const audit = new RedisAuditLog(redis, deps.keyPrefix);
     if (sub === 'verify') {
       const result = await auditVerify(audit);
-      (result.exitCode === 0 ? deps.stdout : deps.stderr)(result.message);
-      return result.exitCode;
+      (result.outcome === 'intact' ? deps.stdout : deps.stderr)(result.message);
+      return exitCodeForAuditVerify(result.outcome);
     }
     await auditExport(audit, (line) => deps.stdout(line.replace(/\n$/, '')));
     return EXIT.ok;

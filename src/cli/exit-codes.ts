@@ -1,4 +1,7 @@
 // Exit codes of `kube-ai-sre`: scripts branch on these, so they never change meaning.
+import type { ErrorCode } from '../core/errors.ts';
+import type { AuditVerifyOutcome } from '../usecases/audit-commands.ts';
+
 export const EXIT = {
   ok: 0,
   incidentsFound: 1,
@@ -14,8 +17,6 @@ export const EXIT = {
   internal: 70,
 } as const;
 
-import type { ErrorCode } from '../core/errors.ts';
-
 export function exitCodeFor(code: ErrorCode | undefined): number {
   switch (code) {
     case 'k8s_not_found': return EXIT.namespaceNotFound;
@@ -27,5 +28,14 @@ export function exitCodeFor(code: ErrorCode | undefined): number {
     case 'store_unavailable': return EXIT.redisUnavailable;
     case 'store_corrupt': return EXIT.auditBroken;
     default: return EXIT.internal;
+  }
+}
+
+/** `audit verify`: 0 when the chain is intact, 9 when it was tampered with, 10 when it could not be read. */
+export function exitCodeForAuditVerify(outcome: AuditVerifyOutcome): number {
+  switch (outcome) {
+    case 'intact': return EXIT.ok;
+    case 'broken': return EXIT.auditBroken;
+    case 'unreadable': return EXIT.redisUnavailable;
   }
 }

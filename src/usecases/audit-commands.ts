@@ -1,25 +1,27 @@
-// `kube-ai-sre audit verify|export`: the CLI's view of the audit trail.
-import { EXIT } from '../cli/exit-codes.ts';
+// `audit verify|export`: what the audit trail says about itself. The outcome is a stable code;
+// the CLI decides which exit code each one means.
 import { isAppError } from '../core/errors.ts';
 import type { AuditLog } from '../ports.ts';
 
-export interface CommandResult {
-  exitCode: number;
+/** intact: the whole chain checks out; broken: an entry was altered; unreadable: the store failed. */
+export type AuditVerifyOutcome = 'intact' | 'broken' | 'unreadable';
+
+export interface AuditVerifyReport {
+  outcome: AuditVerifyOutcome;
   message: string;
 }
 
-/** Exit 0 when the whole chain checks out, 9 when it was tampered with, 10 when it could not be read. */
-export async function auditVerify(audit: AuditLog): Promise<CommandResult> {
+export async function auditVerify(audit: AuditLog): Promise<AuditVerifyReport> {
   try {
     const result = await audit.verify();
-    if (result.ok) return { exitCode: EXIT.ok, message: `audit trail intact: ${result.entries} entries verified` };
+    if (result.ok) return { outcome: 'intact', message: `audit trail intact: ${result.entries} entries verified` };
     return {
-      exitCode: EXIT.auditBroken,
+      outcome: 'broken',
       message: `audit trail BROKEN at entry ${result.firstBadIndex ?? result.entries}: ${result.problem ?? 'unknown problem'} (${result.entries} entries verified before it)`,
     };
   } catch (err) {
     const code = isAppError(err) ? err.code : 'store_unavailable';
-    return { exitCode: EXIT.redisUnavailable, message: `audit trail could not be read (${code}): ${err instanceof Error ? err.message : String(err)}` };
+    return { outcome: 'unreadable', message: `audit trail could not be read (${code}): ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.ts';
 import { AppError } from '../../src/core/errors.ts';
 import { GENESIS_HASH, chainEntry, type AuditEntry } from '../../src/core/audit/entry.ts';
 import { sha256Hex } from '../../src/adapters/hash.ts';
 import { auditExport, auditVerify } from '../../src/usecases/audit-commands.ts';
 import type { AuditLog, AuditVerifyResult } from '../../src/ports.ts';
 
-// A port fake: the Redis adapter has its own tests; these check what the CLI says and returns.
+// A port fake: the Redis adapter has its own tests; these check what the use case says and returns.
 function fakeAudit(entries: AuditEntry[], verify: () => Promise<AuditVerifyResult>): AuditLog {
   return {
     append: () => Promise.reject(new Error('not used')),
@@ -23,12 +22,12 @@ const second = chainEntry({ actor: 'U024BE7LH', action: 'decision', incidentId: 
 
 describe('auditVerify', () => {
   it.each([
-    ['intact', async () => ({ ok: true, entries: 2 }), EXIT.ok, /intact: 2 entries/],
-    ['broken', async () => ({ ok: false, entries: 3, firstBadIndex: 3, problem: 'entry 3 (seq 4) was modified' }), EXIT.auditBroken, /BROKEN at entry 3: entry 3 \(seq 4\) was modified/],
-    ['unreadable', async () => Promise.reject(new AppError('store_unavailable', 'connect ECONNREFUSED')), EXIT.redisUnavailable, /could not be read \(store_unavailable\)/],
-  ] as const)('%s trail', async (_name, verify, exitCode, message) => {
+    ['intact', async () => ({ ok: true, entries: 2 }), /intact: 2 entries/],
+    ['broken', async () => ({ ok: false, entries: 3, firstBadIndex: 3, problem: 'entry 3 (seq 4) was modified' }), /BROKEN at entry 3: entry 3 \(seq 4\) was modified/],
+    ['unreadable', async () => Promise.reject(new AppError('store_unavailable', 'connect ECONNREFUSED')), /could not be read \(store_unavailable\)/],
+  ] as const)('%s trail', async (outcome, verify, message) => {
     const result = await auditVerify(fakeAudit([], verify as () => Promise<AuditVerifyResult>));
-    expect(result.exitCode).toBe(exitCode);
+    expect(result.outcome).toBe(outcome);
     expect(result.message).toMatch(message);
   });
 });

@@ -15,21 +15,20 @@
 // Every incident-related key expires `retentionDays` after its last write; history indexes drop
 // ids whose incident has expired when they are read.
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { transition, type IncidentEvent } from '../../core/incident/state.ts';
 import { approvedLimit } from '../../core/recommend/approved.ts';
 import { IncidentReportSchema, type Decision, type IncidentReport } from '../../core/model.ts';
+import type { IncidentHistory, IncidentHistoryItem } from '../../core/incident/history.ts';
+import { ThreadTurnSchema, type ThreadTurn } from '../../core/qa/thread-turn.ts';
 import type {
   ClaimResult,
-  IncidentHistory,
-  IncidentHistoryItem,
   IncidentHistoryQuery,
   IncidentStore,
   Logger,
   SaveResult,
   SlackRef,
-  ThreadTurn,
   TransitionOutcome,
   VersionedIncident,
 } from '../../ports.ts';
@@ -51,13 +50,6 @@ export interface IncidentStoreOptions {
   maxAttempts?: number;
   logger?: Logger;
 }
-
-const ThreadTurnSchema = z.object({
-  role: z.enum(['user', 'assistant']),
-  content: z.string(),
-  userId: z.string().optional(),
-  at: z.string().optional(),
-});
 
 const DAY_SECONDS = 86_400;
 

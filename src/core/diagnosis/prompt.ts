@@ -1,7 +1,7 @@
 // The diagnosis prompt. Bump PROMPT_VERSION whenever the wording or the reply schema changes:
 // stored diagnoses record it, so old answers can be told apart from new ones.
 import type { Recommendation } from '../model.ts';
-import type { LlmMessage } from '../../ports.ts';
+import type { LlmMessage } from '../llm-message.ts';
 import { LLM_DIAGNOSIS_JSON_SCHEMA } from './schema.ts';
 
 export const PROMPT_VERSION = 'diagnosis-v1';

@@ -3,7 +3,8 @@
 // turns and most of the context (names, logs, model output) are untrusted text.
 import type { IncidentReport } from '../model.ts';
 import { approvedLimit } from '../recommend/approved.ts';
-import type { LlmMessage, ThreadTurn } from '../../ports.ts';
+import type { LlmMessage } from '../llm-message.ts';
+import type { ThreadTurn } from './thread-turn.ts';
 import { truncate } from '../render/escape.ts';
 
 export const THREAD_PROMPT_VERSION = 'thread-v1';

@@ -3,7 +3,8 @@
 import type { AuditEntry } from '../audit/entry.ts';
 import type { IncidentReport, WorkloadRef } from '../model.ts';
 import type { PolicySet } from '../policy/schema.ts';
-import type { IncidentHistory, AuditVerifyResult } from '../../ports.ts';
+import type { AuditVerifyResult } from '../audit/verify-result.ts';
+import type { IncidentHistory } from '../incident/history.ts';
 import { escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
 import { messageLink } from './scan-summary.ts';
 

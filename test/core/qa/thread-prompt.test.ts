@@ -10,7 +10,7 @@ import {
   QUESTION_MAX,
   THREAD_HISTORY_TURNS,
 } from '../../../src/core/qa/thread-prompt.ts';
-import type { ThreadTurn } from '../../../src/ports.ts';
+import type { ThreadTurn } from '../../../src/core/qa/thread-turn.ts';
 import { incidentReport } from '../../fixtures/incidents/report.ts';
 
 const report = incidentReport({

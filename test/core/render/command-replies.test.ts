@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../../src/core/audit/entry.ts';
 import { PolicySchema } from '../../../src/core/policy/schema.ts';
 import { auditReply, historyReply, incidentsReply, policiesOverviewReply, policyReply, REPLY_MAX } from '../../../src/core/render/command-replies.ts';
 import { noticeText } from '../../../src/core/render/notice-text.ts';
-import type { IncidentHistory } from '../../../src/ports.ts';
+import type { IncidentHistory } from '../../../src/core/incident/history.ts';
 import { incidentReport } from '../../fixtures/incidents/report.ts';
 
 const hostile = '<!channel> <@U0EVIL> <https://evil.example|click>';
