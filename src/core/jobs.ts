@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { FoundIncidentSchema } from './model.ts';
 
 export const ScanTriggerSchema = z.enum(['schedule', 'slash', 'watch']);
-export type ScanTrigger = z.infer<typeof ScanTriggerSchema>;
 
 export const ScanJobSchema = z.object({
   namespace: z.string().min(1).max(253),

@@ -18,7 +18,6 @@ export const AuditActionSchema = z.enum([
   'thread_question',
   'command',
 ]);
-export type AuditAction = z.infer<typeof AuditActionSchema>;
 
 // Flat scalar details keep the canonical form obvious and the entries small.
 const DetailValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -82,15 +81,7 @@ export function chainEntry(input: AuditEntryInput, head: { seq: number; hash: st
   return { ...unhashed, hash: computeEntryHash(unhashed, hash) };
 }
 
-export type ChainProblem = 'unparseable' | 'seq_mismatch' | 'prev_hash_mismatch' | 'hash_mismatch' | 'head_mismatch';
-
-export interface ChainCheck {
-  ok: boolean;
-  entries: number;
-  firstBadIndex?: number;
-  kind?: ChainProblem;
-  problem?: string;
-}
+export type ChainProblem = 'unparseable' | 'seq_mismatch' | 'prev_hash_mismatch' | 'hash_mismatch';
 
 /**
  * Checks one stored entry against its predecessor. `index` is its 0-based position in the

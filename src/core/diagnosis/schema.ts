@@ -12,7 +12,6 @@ export const LlmDiagnosisReplySchema = z.object({
   /** The model's own memory limit suggestion, e.g. "512Mi"; shown beside the deterministic one. */
   recommendedMemoryLimit: z.string().optional(),
 });
-export type LlmDiagnosisReply = z.infer<typeof LlmDiagnosisReplySchema>;
 
 /** JSON schema for Ollama's structured output (`format`). */
 export const LLM_DIAGNOSIS_JSON_SCHEMA: Record<string, unknown> = (() => {

@@ -50,6 +50,5 @@ export const PolicySchema = z.strictObject({
 
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;
-export type PolicySpec = Policy['spec'];
 /** All loaded policies; names are unique. */
 export type PolicySet = Policy[];
