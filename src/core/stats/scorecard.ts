@@ -3,6 +3,7 @@
 // long it took to answer, and how long incidents waited for a human.
 import type { IncidentReport } from '../model.ts';
 import { escapeMrkdwn, truncate } from '../render/escape.ts';
+import { isoDay } from '../similar/summary.ts';
 
 export const RULE_BASED = 'rule-based';
 
@@ -117,11 +118,6 @@ export function formatDuration(ms: number): string {
 const ROWS_SHOWN = 15;
 const TEXT_MAX = 3500;
 
-function day(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : escapeMrkdwn(truncate(iso, 40));
-}
-
 function rowText(row: ScorecardRow): string {
   const name = escapeMrkdwn(truncate(row.model, 80));
   const prompt = escapeMrkdwn(truncate(row.promptVersion, 60).replace(/`/g, 'ˋ'));
@@ -144,7 +140,7 @@ function rowText(row: ScorecardRow): string {
 
 /** Slack mrkdwn for `/sre stats`; every name from the store is escaped. */
 export function renderScorecard(card: Scorecard): string {
-  const head = `*Model scorecard* — ${card.incidents} incident${card.incidents === 1 ? '' : 's'}${card.since ? ` since ${day(card.since)}` : ''} (as of ${day(card.now)})`;
+  const head = `*Model scorecard* — ${card.incidents} incident${card.incidents === 1 ? '' : 's'}${card.since ? ` since ${escapeMrkdwn(isoDay(card.since))}` : ''} (as of ${escapeMrkdwn(isoDay(card.now))})`;
   if (card.rows.length === 0) return `${head}\nNo incidents within retention yet: nothing to score.`;
   const parts = [head, ...card.rows.slice(0, ROWS_SHOWN).map(rowText)];
   if (card.rows.length > ROWS_SHOWN) parts.push(`_… ${card.rows.length - ROWS_SHOWN} more model/prompt combinations_`);

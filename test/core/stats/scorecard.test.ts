@@ -134,6 +134,11 @@ describe('renderScorecard', () => {
     );
   });
 
+  it('shows a stored time that is not a date escaped, not as a date', () => {
+    const text = renderScorecard({ now: '<!here> soon', since: 'yesterday & <@U0EVIL>', incidents: 0, rows: [] });
+    expect(text).toBe('*Model scorecard* — 0 incidents since yesterday &amp; &lt;@U0EVIL&gt; (as of &lt;!here&gt; soon)\nNo incidents within retention yet: nothing to score.');
+  });
+
   it('escapes model names and prompt versions from the store', () => {
     const text = renderScorecard(computeScorecard([incident('<!channel> evil & co', { prompt: 'v1`<@U0EVIL>' })], { now: FIRST_SEEN }));
     expect(text).toContain('*&lt;!channel&gt; evil &amp; co* · prompt `v1ˋ&lt;@U0EVIL&gt;`');
