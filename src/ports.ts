@@ -131,13 +131,13 @@ export type IncidentHistoryQuery =
   | { fingerprint: string }
   | { namespace: string; workload: WorkloadRef };
 
-/**
- * Incidents, their fingerprint index, Slack threads and dedup keys. "Active" means not resolved
- * (open, approved or rejected): one active incident per fingerprint at a time. Errors are
- * AppError: `store_unavailable` when Redis cannot be reached, `store_corrupt` for stored data
- * that is not a valid report.
- */
-export interface IncidentStore {
+// The store is split by job; each use case takes only the parts it uses. "Active" means not
+// resolved (open, approved or rejected): one active incident per fingerprint at a time. Errors
+// are AppError: `store_unavailable` when Redis cannot be reached, `store_corrupt` for stored data
+// that is not a valid report.
+
+/** Incidents and their write counters: claims, version-checked writes, state changes. */
+export interface IncidentRecords {
   /** Atomically maps the fingerprint to `newReport` unless an active incident already holds it. */
   claim(fingerprint: string, newReport: IncidentReport): Promise<ClaimResult>;
   get(id: string): Promise<IncidentReport | undefined>;
@@ -156,7 +156,18 @@ export interface IncidentStore {
   findOpenByFingerprint(fingerprint: string): Promise<IncidentReport | undefined>;
   /** Active incidents, oldest first. Corrupt entries are skipped (and logged). */
   listOpen(): Promise<IncidentReport[]>;
+}
+
+/** Past incidents, open or closed, as long as retention keeps them. */
+export interface IncidentHistoryIndex {
   history(query: IncidentHistoryQuery, limit: number): Promise<IncidentHistory>;
+  /** Incidents within retention, open or closed, newest first (by firstSeen), at most `limit`. */
+  listRecent(limit: number): Promise<IncidentReport[]>;
+}
+
+/** Each incident's Slack thread and the questions and answers asked in it. */
+export interface IncidentThreads {
+  /** Records where the incident was posted, so replies in that thread find it. */
   setSlackRef(id: string, ref: SlackRef): Promise<IncidentReport | undefined>;
   /** The incident whose Slack message is the root of this thread. */
   findByThread(channel: string, threadTs: string): Promise<IncidentReport | undefined>;
@@ -164,13 +175,18 @@ export interface IncidentStore {
   appendTurn(id: string, turn: ThreadTurn, max: number): Promise<void>;
   /** Thread history, oldest first. */
   turns(id: string): Promise<ThreadTurn[]>;
+}
+
+/** Expiring markers that let exactly one caller do something (Slack retries, post locks). */
+export interface OnceLocks {
   /** True the first time `key` is seen within `ttlSeconds` (Slack event ids, retries). */
   seenOnce(key: string, ttlSeconds: number): Promise<boolean>;
   /** Drops a `seenOnce` marker, e.g. a lock whose work failed and must be tried again. */
   forget(key: string): Promise<void>;
-  /** Incidents within retention, open or closed, newest first (by firstSeen), at most `limit`. */
-  listRecent(limit: number): Promise<IncidentReport[]>;
 }
+
+/** Every part of the store over one connection, for wiring. */
+export type IncidentStore = IncidentRecords & IncidentHistoryIndex & IncidentThreads & OnceLocks;
 
 // ---- Background jobs -------------------------------------------------------------------------
 

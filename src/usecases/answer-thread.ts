@@ -7,14 +7,14 @@ import { redact } from '../core/context/redact.ts';
 import type { ThreadJob } from '../core/jobs.ts';
 import { buildThreadMessages, incidentSummaryLine, QUESTION_MAX, THREAD_PROMPT_VERSION } from '../core/qa/thread-prompt.ts';
 import { escapeMrkdwn, truncate } from '../core/render/escape.ts';
-import type { AuditLog, ChatNotifier, Clock, IncidentStore, LlmClient, Logger } from '../ports.ts';
+import type { AuditLog, ChatNotifier, Clock, IncidentRecords, IncidentThreads, LlmClient, Logger, OnceLocks } from '../ports.ts';
 
 /** Turns the store keeps per incident; the prompt uses fewer. */
 export const STORED_TURNS = 40;
 export const ANSWER_MAX = 3500;
 
 export interface AnswerThreadDeps {
-  store: IncidentStore;
+  store: IncidentRecords & IncidentThreads & OnceLocks;
   llm: LlmClient | undefined;
   notifier: ChatNotifier;
   audit: AuditLog;

@@ -10,7 +10,7 @@ import { AppError } from '../core/errors.ts';
 import { authorizeDecision, withCurrentPolicy } from '../core/incident/authorize.ts';
 import type { Decision, IncidentReport, Verdict } from '../core/model.ts';
 import type { AuditEntryInput } from '../core/audit/entry.ts';
-import type { AuditLog, Clock, IncidentStore, Logger } from '../ports.ts';
+import type { AuditLog, Clock, IncidentRecords, Logger } from '../ports.ts';
 
 export const DecideInputSchema = z.object({
   incidentId: z.string().min(1).max(200),
@@ -30,7 +30,7 @@ export type DecideOutcome =
   | { ok: false; refusal: DecideRefusal; message: string; report?: IncidentReport };
 
 export interface DecideDeps {
-  store: IncidentStore;
+  store: IncidentRecords;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;

@@ -2,13 +2,13 @@
 // that created it, its retry after a Slack failure, or a later scan that finds it still unposted.
 import type { IncidentReport } from '../core/model.ts';
 import { approvedMemory } from '../core/recommend/approved.ts';
-import type { AuditLog, ChatNotifier, IncidentStore, Logger } from '../ports.ts';
+import type { AuditLog, ChatNotifier, IncidentThreads, Logger, OnceLocks } from '../ports.ts';
 
 /** Long enough for one post; short enough that a retry after a failed post gets its turn. */
 const POST_LOCK_SECONDS = 30;
 
 export interface PostDeps {
-  store: IncidentStore;
+  store: IncidentThreads & OnceLocks;
   notifier: ChatNotifier;
   audit: AuditLog;
   logger: Logger;

@@ -3,14 +3,14 @@
 // nothing — the decision itself is recorded, atomically, when the modal is submitted.
 import { authorizeDecision, type DecisionAction } from '../core/incident/authorize.ts';
 import type { IncidentReport } from '../core/model.ts';
-import type { AuditLog, IncidentStore, Logger } from '../ports.ts';
+import type { AuditLog, IncidentRecords, Logger } from '../ports.ts';
 import { pastTense, verdictNow, type DecideRefusal } from './decide.ts';
 import { auditFacts } from './post-incident.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
 import { auditActor } from './audit-actor.ts';
 
 export interface PrecheckDeps {
-  store: IncidentStore;
+  store: IncidentRecords;
   audit: AuditLog;
   logger: Logger;
   policies?: PolicySet;

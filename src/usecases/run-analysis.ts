@@ -2,7 +2,7 @@
 // then either claim and post it as a new incident, or refresh an existing one in place.
 import type { AnalyzeJob } from '../core/jobs.ts';
 import type { IncidentReport } from '../core/model.ts';
-import type { AuditLog, ChatNotifier, IncidentStore, Logger } from '../ports.ts';
+import type { AuditLog, ChatNotifier, IncidentRecords, IncidentThreads, Logger, OnceLocks } from '../ports.ts';
 import { auditFacts, postIncidentOnce } from './post-incident.ts';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.ts';
 import { similarLine } from '../core/similar/summary.ts';
@@ -10,7 +10,7 @@ import type { SimilarIncidents } from './similar-incidents.ts';
 import { refreshMessage } from './track-scan.ts';
 
 export interface RunAnalysisDeps extends AnalyzeDeps {
-  store: IncidentStore;
+  store: IncidentRecords & IncidentThreads & OnceLocks;
   notifier: ChatNotifier | undefined;
   audit: AuditLog;
   /** Similar past incidents for the prompt and the message; absent when embeddings are off. */

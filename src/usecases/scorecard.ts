@@ -1,9 +1,9 @@
 // `/sre stats`: the model scorecard over every incident the store still remembers.
 import { computeScorecard, renderScorecard } from '../core/stats/scorecard.ts';
-import type { Clock, IncidentStore } from '../ports.ts';
+import type { Clock, IncidentHistoryIndex } from '../ports.ts';
 
 export interface ScorecardDeps {
-  store: IncidentStore;
+  store: IncidentHistoryIndex;
   clock: Clock;
   /** Most incidents read (newest first). Default 5000. */
   limit?: number;

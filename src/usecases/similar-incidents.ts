@@ -7,13 +7,13 @@ import { approvedLimit } from '../core/recommend/approved.ts';
 import { decisionText, incidentSummaryText, workloadKey } from '../core/similar/summary.ts';
 import { vectorMeta } from '../core/similar/vector-meta.ts';
 import type { FoundIncident, IncidentReport, SimilarIncident } from '../core/model.ts';
-import type { IncidentStore, IncidentVectors, LlmClient, Logger } from '../ports.ts';
+import type { IncidentRecords, IncidentVectors, LlmClient, Logger } from '../ports.ts';
 
 export interface SimilarIncidentsDeps {
   /** Its embed() uses the configured embedding model; undefined when the LLM is disabled. */
   llm: LlmClient | undefined;
   vectors: IncidentVectors;
-  store: IncidentStore;
+  store: IncidentRecords;
   logger: Logger;
   /** How many to return. Default 3. */
   k?: number;

@@ -5,10 +5,11 @@
 import { analysisKey, isNewOccurrence, planTracking, recordOccurrence, shouldResolve } from '../core/incident/tracking.ts';
 import { postIncidentOnce } from './post-incident.ts';
 import type { FoundIncident, IncidentReport } from '../core/model.ts';
-import type { AuditLog, ChatNotifier, Clock, IncidentStore, JobQueue, Logger } from '../ports.ts';
+import type { AuditLog, ChatNotifier, Clock, IncidentHistoryIndex, IncidentRecords, IncidentStore, JobQueue, Logger } from '../ports.ts';
 import type { DetectResult } from './detect-namespace.ts';
 
 export interface TrackDeps {
+  /** Every part: tracking reads history, changes incidents and posts the ones not yet posted. */
   store: IncidentStore;
   queue: JobQueue;
   notifier: ChatNotifier | undefined;
@@ -132,14 +133,14 @@ async function enqueueAnalysis(deps: TrackDeps, found: FoundIncident, existing: 
   });
 }
 
-async function lastClosedIncident(store: IncidentStore, fingerprint: string): Promise<IncidentReport | undefined> {
+async function lastClosedIncident(store: IncidentRecords & IncidentHistoryIndex, fingerprint: string): Promise<IncidentReport | undefined> {
   const history = await store.history({ fingerprint }, 5);
   const latest = [...history.incidents].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))[0];
   return latest ? store.get(latest.id) : undefined;
 }
 
 /** Re-renders the incident's message if it has one; a Slack failure is logged, never fatal. */
-export async function refreshMessage(deps: { notifier: ChatNotifier | undefined; store: IncidentStore }, report: IncidentReport, log: Logger): Promise<void> {
+export async function refreshMessage(deps: { notifier: ChatNotifier | undefined; store: IncidentRecords }, report: IncidentReport, log: Logger): Promise<void> {
   if (!deps.notifier || !report.slack) return;
   try {
     // Render what is stored now: a decision taken meanwhile must not be painted over.

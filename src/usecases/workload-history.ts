@@ -3,14 +3,14 @@
 // kinds in play; a missing kind is searched across the usual workload kinds.
 import { WORKLOAD_KINDS, type WorkloadQuery } from '../core/commands/parse-command.ts';
 import type { WorkloadHistoryEntry } from '../core/render/command-replies.ts';
-import type { IncidentStore } from '../ports.ts';
+import type { IncidentHistoryIndex, IncidentRecords } from '../ports.ts';
 
 export type WorkloadHistoryResult =
   | { ok: true; entries: WorkloadHistoryEntry[] }
   /** No namespace was typed and no active incident names one for this workload. */
   | { ok: false; reason: 'namespace_needed' };
 
-export async function workloadHistory(store: IncidentStore, query: WorkloadQuery, limit = 10): Promise<WorkloadHistoryResult> {
+export async function workloadHistory(store: IncidentRecords & IncidentHistoryIndex, query: WorkloadQuery, limit = 10): Promise<WorkloadHistoryResult> {
   const namespaces = new Set<string>(query.namespace ? [query.namespace] : []);
   const kinds = new Set<string>(query.kind ? [query.kind] : WORKLOAD_KINDS);
   if (!query.namespace || !query.kind) {
