@@ -101,6 +101,17 @@ export type WorkloadRef = z.infer<typeof WorkloadRefSchema>;
 export const IncidentKindSchema = z.enum(['OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast']);
 export type IncidentKind = z.infer<typeof IncidentKindSchema>;
 
+/** The growth line of a leak forecast, kept so the recommendation can size the limit from it. */
+export const LeakTrendSchema = z.object({
+  /** Working-set growth, bytes per minute (> 0 for a forecast). */
+  slopeBytesPerMinute: z.number(),
+  /** From detection until the line reaches the current limit; 0 when already past it. */
+  minutesToLimit: z.number().nonnegative(),
+  /** How far ahead forecasts look (FORECAST_HORIZON_MINUTES). */
+  horizonMinutes: z.number().nonnegative(),
+});
+export type LeakTrend = z.infer<typeof LeakTrendSchema>;
+
 /** What a detection rule found: one container (or pod, for evictions) with a memory incident. */
 export const DetectionSchema = z.object({
   kind: IncidentKindSchema,
@@ -121,6 +132,8 @@ export const DetectionSchema = z.object({
   facts: z.array(z.string()),
   /** Highest working set observed (metrics API), for peak-based recommendations. */
   observedPeakBytes: z.number().nonnegative().optional(),
+  /** For leak forecasts: the growth line the forecast rests on. */
+  trend: LeakTrendSchema.optional(),
 });
 export type Detection = z.infer<typeof DetectionSchema>;
 
@@ -130,7 +143,8 @@ export const RecommendationSchema = z.object({
   limitBytes: z.number(),
   /** Recommended request (same as limit for OOM bumps unless the request was lower). */
   request: z.string().optional(),
-  rule: z.enum(['vpa-oom-bump', 'peak-headroom', 'none']),
+  /** `peak-headroom` is what earlier versions stored for leaks; it is read, no longer written. */
+  rule: z.enum(['vpa-oom-bump', 'leak-projection', 'peak-headroom', 'none']),
   basis: z.string(),
 });
 export type Recommendation = z.infer<typeof RecommendationSchema>;

@@ -116,7 +116,7 @@ export async function forecastNamespace(deps: ForecastDeps, input: ForecastInput
       logger.debug({ pod: t.pod.name, container: t.container.name, reason: result.reason, samples: result.samplesUsed }, 'no leak forecast');
       continue;
     }
-    detections.push(leakForecastDetection(t.pod, t.container, result));
+    detections.push(leakForecastDetection(t.pod, t.container, result, input.horizonMinutes));
   }
   return detections;
 }

@@ -130,6 +130,10 @@ describeWithCluster('forecastNamespace', () => {
       // 25Mi + 2 MiB/min reaches 64Mi at minute 19.5; the last scan is at minute 5.5: 14 minutes left.
       expect(d?.facts[0]).toBe('working set 36Mi of 64Mi limit, +2 MiB/min (r²=1.00, 12 samples over 6 min): limit in about 14 minutes');
       expect(d?.facts[1]).toBe(`projected to reach the limit at ${new Date(T0.getTime() + 19.5 * 60_000).toISOString()}`);
+      // The growth line travels with the detection, so the recommendation sizes the limit from it.
+      expect(d?.trend?.horizonMinutes).toBe(30);
+      expect(d?.trend?.slopeBytesPerMinute).toBeCloseTo(2 * Mi, -3);
+      expect(d?.trend?.minutesToLimit).toBeCloseTo(14, 0);
 
       const lastScan = (pod: string): unknown => logger.entries.filter((e) => e.msg === 'no leak forecast' && e.fields.pod === pod).at(-1)?.fields.reason;
       expect(lastScan('steady')).toBe('flat');

@@ -30,12 +30,6 @@ export function describeDuration(minutes: number): string {
   return `about ${round1(minutes / (24 * 60))} days`;
 }
 
-/** "at +1.8 MiB/min it reaches its 64Mi limit in about 14 minutes". */
-export function describeForecast(f: Pick<LeakForecast, 'slopeBytesPerMinute' | 'minutesToLimit'>, limit: string): string {
-  const when = f.minutesToLimit < 1 ? 'within a minute' : `in ${describeDuration(f.minutesToLimit)}`;
-  return `at ${describeRate(f.slopeBytesPerMinute)} it reaches its ${limit} limit ${when}`;
-}
-
 /** "working set 48Mi of 64Mi limit, +1.8 MiB/min (r²=0.97, 12 samples over 9 min): limit in about 14 minutes". */
 export function forecastFact(f: LeakForecast, limit: string): string {
   const when = f.minutesToLimit < 1 ? 'within a minute' : `in ${describeDuration(f.minutesToLimit)}`;
@@ -44,14 +38,18 @@ export function forecastFact(f: LeakForecast, limit: string): string {
     + `(r²=${f.r2.toFixed(2)}, ${f.samplesUsed} samples over ${Math.round(f.spanMinutes)} min${outliers}): limit ${when}`;
 }
 
-/** The detection for container `c` of `pod`; forecasts are only made for containers with a limit. */
-export function leakForecastDetection(pod: PodSnapshot, c: ContainerSnapshot, f: LeakForecast): Detection {
+/**
+ * The detection for container `c` of `pod`; forecasts are only made for containers with a limit.
+ * The growth line travels with it so the recommendation can size the limit past the horizon.
+ */
+export function leakForecastDetection(pod: PodSnapshot, c: ContainerSnapshot, f: LeakForecast, horizonMinutes: number): Detection {
   const limit = c.memoryLimit ?? '(unset)';
   return {
     kind: 'MemoryLeakForecast',
     ...baseDetection(pod, c, c.name),
     reason: LEAK_FORECAST_REASON,
     observedPeakBytes: f.peakBytes,
+    trend: { slopeBytesPerMinute: f.slopeBytesPerMinute, minutesToLimit: f.minutesToLimit, horizonMinutes },
     facts: [forecastFact(f, limit), `projected to reach the limit at ${f.projectedAt}`, ...contextFacts(pod, c)],
   };
 }

@@ -1,7 +1,7 @@
 // The policy gate: a verdict with a reason for every check. It works only from the deterministic
 // recommendation; the model's own suggestion and confidence are reported beside it and can never
 // loosen or tighten what may be approved (decisions documented in policies/README.md).
-import type { Detection, Diagnosis, Recommendation, Verdict } from '../model.ts';
+import type { Detection, Diagnosis, IncidentKind, Recommendation, Verdict } from '../model.ts';
 import { describeBytes, formatBytes, toBytes } from '../quantity.ts';
 import type { Policy, PolicySet } from './schema.ts';
 
@@ -74,7 +74,7 @@ export function evaluatePolicy(policies: PolicySet, input: PolicyInput): Verdict
   const limit = clampLimit(spec, detection, recommendation, reasons);
   if (limit.denial !== undefined) deny(limit.denial);
 
-  reasons.push(...suggestionReasons(diagnosis, recommendation, spec.maxMemoryLimit));
+  reasons.push(...suggestionReasons(diagnosis, recommendation, spec.maxMemoryLimit, detection));
   reasons.push(confidenceReason(diagnosis, spec.minConfidence));
   reasons.push(spec.approvers.length > 0 ? `approvers: ${spec.approvers.join(', ')}` : 'no approvers listed: nobody can approve');
   reasons.push('auto-remediation off: approving records a decision, a human applies the change');
@@ -96,7 +96,22 @@ interface LimitOutcome {
   denial?: string;
 }
 
-// Applies the max limit and the max increase factor. Both only ever lower the recommendation.
+// Incidents that say a container needs more memory than it has: the kernel killed it, the
+// kubelet evicted it, or its usage is heading for the limit. Lowering (or keeping) the limit of
+// such a container brings the next kill sooner, so only a real increase is ever approvable.
+const MUST_RAISE_LIMIT: Record<IncidentKind, boolean> = {
+  OOMKilled: true,
+  OOMCrashLoop: true,
+  EvictedMemory: true,
+  MemoryLeakForecast: true,
+};
+
+export function mustRaiseLimit(kind: IncidentKind): boolean {
+  return MUST_RAISE_LIMIT[kind];
+}
+
+// Applies the max limit and the max increase factor (both only ever lower the recommendation),
+// then refuses anything that would not raise the limit of a container short of memory.
 function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, reasons: string[]): LimitOutcome {
   const recBytes = rec.rule === 'none' ? undefined : toBytes(rec.limit);
   if (recBytes === undefined || recBytes <= 0) {
@@ -121,6 +136,15 @@ function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, rea
     reasons.push('no current memory limit: increase factor not checked');
     return { value, clamped };
   }
+  const notRaised = mustRaiseLimit(d.kind) && bytes <= current;
+  if (notRaised && !clamped) {
+    const what = bytes < current ? `is below the current limit ${d.memoryLimit}` : `does not raise the current limit ${d.memoryLimit}`;
+    return {
+      value,
+      clamped,
+      denial: `recommended ${value} ${what} (${describeBytes(current)}): a container that ${SHORT_OF_MEMORY[d.kind]} needs more memory, not less; denied`,
+    };
+  }
   const factor = bytes / current;
   const ceiling = current * spec.maxIncreaseFactor;
   if (bytes > ceiling) {
@@ -132,7 +156,7 @@ function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, rea
     value = capped;
     bytes = cappedBytes;
     clamped = true;
-  } else {
+  } else if (!notRaised) {
     reasons.push(`increase ×${fmt(factor)} (${d.memoryLimit} → ${value}) is within max ×${spec.maxIncreaseFactor}`);
   }
 
@@ -146,15 +170,27 @@ function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, rea
   return { value, clamped };
 }
 
-function suggestionReasons(diagnosis: Diagnosis, rec: Recommendation, max: string): string[] {
+const SHORT_OF_MEMORY: Record<IncidentKind, string> = {
+  OOMKilled: 'was OOM-killed',
+  OOMCrashLoop: 'keeps being OOM-killed',
+  EvictedMemory: 'was evicted for memory',
+  MemoryLeakForecast: 'is leaking towards its limit',
+};
+
+function suggestionReasons(diagnosis: Diagnosis, rec: Recommendation, max: string, d: Detection): string[] {
   const s = diagnosis.suggestedLimit;
   if (s === undefined) return [];
   const bytes = toBytes(s);
   if (bytes === undefined) return [`model suggestion ${JSON.stringify(s)} is not a memory quantity: ignored`];
   const maxBytes = toBytes(max) ?? 0;
+  const current = d.memoryLimit === undefined ? undefined : toBytes(d.memoryLimit);
   const over = bytes > maxBytes ? `, above max ${max}` : '';
+  const under =
+    mustRaiseLimit(d.kind) && current !== undefined && bytes < current
+      ? `, below the current limit ${d.memoryLimit}: a decrease would bring the next kill sooner`
+      : '';
   const deterministic = rec.rule === 'none' ? 'no deterministic recommendation' : `deterministic ${rec.limit}`;
-  return [`model suggested ${s} (${deterministic}${over}): shown only, never applied`];
+  return [`model suggested ${s} (${deterministic}${over}${under}): shown only, never applied`];
 }
 
 function confidenceReason(diagnosis: Diagnosis, min: number): string {

@@ -22,11 +22,15 @@ export function approvedMemory(report: Pick<IncidentReport, 'verdict' | 'recomme
   return request === undefined ? { limit } : { limit, request };
 }
 
-/** The request, lowered to the limit when it is above it; an unreadable quantity is kept as written. */
+/**
+ * The request, lowered to the limit when it is above it. An unreadable request is dropped (nothing
+ * to apply); against an unreadable or empty limit the request is kept as it is.
+ */
 export function requestWithinLimit(request: string | undefined, limit: string): string | undefined {
-  if (request === undefined || request === '') return undefined;
+  if (request === undefined) return undefined;
   const requestBytes = toBytes(request);
+  if (requestBytes === undefined) return undefined;
   const limitBytes = toBytes(limit);
-  if (requestBytes === undefined || limitBytes === undefined || limitBytes <= 0) return request;
+  if (limitBytes === undefined || limitBytes <= 0) return request;
   return requestBytes > limitBytes ? limit : request;
 }

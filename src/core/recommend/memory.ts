@@ -1,18 +1,25 @@
-// Deterministic memory recommendation. OOM and eviction incidents follow VPA's OOM bump
-// (kubernetes/autoscaler recommender): used = max(request, usage at OOM), needed =
-// max(used + 100Mi, used × 1.2). A leak forecast uses KRR-style headroom: peak × 1.15.
-// The result is rounded up with formatBytes so the limit never lands below the arithmetic.
-import type { Detection, Recommendation } from '../model.ts';
+// Deterministic memory recommendation. Every incident kind here means the container needs more
+// memory than it has, so a recommendation is never below the current limit.
+// - OOM and eviction incidents follow VPA's OOM bump (kubernetes/autoscaler recommender):
+//   used = max(request, usage at OOM), needed = max(used + 100Mi, used × 1.2).
+// - A leak forecast sizes the limit for the usage the growth line projects at the end of the
+//   forecast horizon, with KRR-style headroom (× 1.15), and says how much time that buys.
+// Results are rounded up with formatBytes so the limit never lands below the arithmetic.
+import type { Detection, LeakTrend, Recommendation } from '../model.ts';
+import { describeDuration, describeRate } from '../detection/leak-forecast-detection.ts';
 import { describeBytes, formatBytes, MEBIBYTE, toBytes } from '../quantity.ts';
+import { requestWithinLimit } from './approved.ts';
 
 const OOM_MIN_BUMP_BYTES = 100 * MEBIBYTE;
 const OOM_BUMP_RATIO = 1.2;
-const PEAK_HEADROOM_RATIO = 1.15;
+const LEAK_HEADROOM_RATIO = 1.15;
 
 export interface RecommendOptions {
   /** Highest working-set seen for the container (metrics), when known. */
   observedPeakBytes?: number;
 }
+
+type Figure = [label: string, bytes: number];
 
 export function recommendMemory(d: Detection, opts: RecommendOptions = {}): Recommendation {
   const limit = d.memoryLimit === undefined ? undefined : toBytes(d.memoryLimit);
@@ -22,68 +29,108 @@ export function recommendMemory(d: Detection, opts: RecommendOptions = {}): Reco
     d.memoryLimit !== undefined && limit === undefined ? `limit "${d.memoryLimit}"` : undefined,
     d.memoryRequest !== undefined && request === undefined ? `request "${d.memoryRequest}"` : undefined,
   ].filter((s): s is string => s !== undefined);
-  const unreadableNote = unreadable.length > 0 ? ` (ignored unreadable ${unreadable.join(', ')})` : '';
+  const note = unreadable.length > 0 ? ` (ignored unreadable ${unreadable.join(', ')})` : '';
+  const known = { limit, request, peak, note };
 
-  if (d.kind === 'MemoryLeakForecast') return peakHeadroom(d, limit, request, peak, unreadableNote);
-  return oomBump(d, limit, request, peak, unreadableNote);
+  if (d.kind === 'MemoryLeakForecast') return leakProjection(d, known);
+  return oomBump(d, known);
 }
 
-function oomBump(
-  d: Detection,
-  limit: number | undefined,
-  request: number | undefined,
-  peak: number | undefined,
-  note: string,
-): Recommendation {
+interface Known {
+  limit: number | undefined;
+  request: number | undefined;
+  peak: number | undefined;
+  note: string;
+}
+
+function oomBump(d: Detection, { limit, request, peak, note }: Known): Recommendation {
   // At an OOM kill the container's usage reached its limit, so the limit is the best usage figure;
   // a higher observed peak (or an odd request above the limit) wins.
-  const candidates: Array<[string, number]> = [];
-  if (limit !== undefined) candidates.push([d.kind === 'EvictedMemory' ? 'limit' : 'limit at OOM', limit]);
-  if (peak !== undefined) candidates.push(['observed peak', peak]);
-  if (request !== undefined) candidates.push(['request', request]);
-  const best = candidates.reduce<[string, number] | undefined>((a, c) => (a === undefined || c[1] > a[1] ? c : a), undefined);
-  if (best === undefined || best[1] <= 0) return none(`no memory limit, request or observed peak is known${note}`);
+  const best = largest([
+    limit !== undefined ? [d.kind === 'EvictedMemory' ? 'limit' : 'limit at OOM', limit] : undefined,
+    peak !== undefined ? ['observed peak', peak] : undefined,
+    request !== undefined ? ['request', request] : undefined,
+  ]);
+  if (best === undefined) return none(`no memory limit, request or observed peak is known${note}`);
 
   const [label, used] = best;
   const needed = Math.max(used + OOM_MIN_BUMP_BYTES, used * OOM_BUMP_RATIO);
   const out = formatBytes(needed);
   const u = describeBytes(used);
-  const basis = `${label} ${u}${note} → max(${u}+100Mi, ${u}×1.2) = ${describeBytes(needed)} → ${out}`;
-  const outBytes = toBytes(out) ?? needed;
   return {
     limit: out,
-    limitBytes: outBytes,
-    request: recommendedRequest(d, request, outBytes, out),
+    limitBytes: toBytes(out) ?? needed,
+    ...requestFor(d, out),
     rule: 'vpa-oom-bump',
-    basis,
+    basis: `${label} ${u}${note} → max(${u}+100Mi, ${u}×1.2) = ${describeBytes(needed)} → ${out}`,
   };
 }
 
-// Evictions pick pods using more than they requested, so the request rises with the limit there.
-// For OOM kills the request is kept unless it would exceed the new limit.
-function recommendedRequest(d: Detection, request: number | undefined, limitBytes: number, limit: string): string | undefined {
-  if (d.kind === 'EvictedMemory') return limit;
-  if (request === undefined) return undefined;
-  return request > limitBytes ? limit : d.memoryRequest;
-}
+function leakProjection(d: Detection, { limit, request, peak, note }: Known): Recommendation {
+  const trend = validTrend(d.trend);
+  const projected = limit !== undefined && trend !== undefined ? projectedUsage(limit, trend) : undefined;
+  // Whatever the growth line says, the new limit starts from at least the current one: a leak
+  // only ever needs more.
+  const best = largest([
+    projected !== undefined ? [`projected usage in ${Math.round(trend!.horizonMinutes)} min`, projected] : undefined,
+    peak !== undefined ? ['observed peak', peak] : undefined,
+    limit !== undefined ? ['current limit', limit] : undefined,
+    request !== undefined ? ['request', request] : undefined,
+  ]);
+  if (best === undefined) return none(`no observed peak or memory limit is known${note}`);
 
-function peakHeadroom(d: Detection, limit: number | undefined, request: number | undefined, peak: number | undefined, note: string): Recommendation {
-  const base: [string, number] | undefined =
-    peak !== undefined ? ['peak', peak] : limit !== undefined ? ['limit (no observed peak)', limit] : undefined;
-  if (base === undefined || base[1] <= 0) return none(`no observed peak or memory limit is known${note}`);
-  const [label, used] = base;
-  const needed = used * PEAK_HEADROOM_RATIO;
+  const [label, used] = best;
+  const needed = used * LEAK_HEADROOM_RATIO;
   const out = formatBytes(needed);
   const outBytes = toBytes(out) ?? needed;
   const u = describeBytes(used);
-  const leakNote = '; a leak keeps growing, so this only buys time';
+  const how = projected !== undefined && label.startsWith('projected') ? projectionText(limit!, trend!) : '';
   return {
     limit: out,
     limitBytes: outBytes,
-    request: recommendedRequest(d, request, outBytes, out),
-    rule: 'peak-headroom',
-    basis: `${label} ${u}${note} → ${u}×1.15 = ${describeBytes(needed)} → ${out}${leakNote}`,
+    ...requestFor(d, out),
+    rule: 'leak-projection',
+    basis: `${label} ${u}${how}${note} → ${u}×1.15 = ${describeBytes(needed)} → ${out}; ${timeBought(limit, outBytes, trend)}`,
   };
+}
+
+/** Where the growth line stands at the end of the horizon (never below the limit it crosses). */
+function projectedUsage(limit: number, t: LeakTrend): number {
+  return limit + t.slopeBytesPerMinute * Math.max(0, t.horizonMinutes - t.minutesToLimit);
+}
+
+function projectionText(limit: number, t: LeakTrend): string {
+  const after = Math.max(0, t.horizonMinutes - t.minutesToLimit);
+  return ` (the ${describeBytes(limit)} limit is reached ${when(t.minutesToLimit)}, then ${describeRate(t.slopeBytesPerMinute)} for ${Math.round(after)} min)`;
+}
+
+/** "buys about 56 minutes: at +2 MiB/min the working set reaches 624Mi in about 2.7 hours, the current 512Mi in about 1.8 hours; …". */
+function timeBought(limit: number | undefined, newLimit: number, trend: LeakTrend | undefined): string {
+  const fix = 'a leak keeps growing, so this buys time and does not fix it';
+  if (limit === undefined || trend === undefined) return `no growth rate known, so the time this buys is unknown; ${fix}`;
+  const bought = (newLimit - limit) / trend.slopeBytesPerMinute;
+  const reached = trend.minutesToLimit + bought;
+  return (
+    `buys ${describeDuration(bought)}: at ${describeRate(trend.slopeBytesPerMinute)} the working set reaches ` +
+    `${describeBytes(newLimit)} ${when(reached)}, the current ${describeBytes(limit)} ${when(trend.minutesToLimit)}; ${fix}`
+  );
+}
+
+function when(minutes: number): string {
+  return minutes < 1 ? 'within a minute' : `in ${describeDuration(minutes)}`;
+}
+
+// Evictions pick pods using more than they requested, so the request rises with the limit there.
+// Otherwise the request is kept, never above the new limit.
+function requestFor(d: Detection, limit: string): { request?: string } {
+  const request = d.kind === 'EvictedMemory' ? limit : requestWithinLimit(d.memoryRequest, limit);
+  return request === undefined ? {} : { request };
+}
+
+function largest(figures: Array<Figure | undefined>): Figure | undefined {
+  let best: Figure | undefined;
+  for (const f of figures) if (f !== undefined && f[1] > 0 && (best === undefined || f[1] > best[1])) best = f;
+  return best;
 }
 
 function none(basis: string): Recommendation {
@@ -92,4 +139,10 @@ function none(basis: string): Recommendation {
 
 function validPeak(p: number | undefined): number | undefined {
   return p !== undefined && Number.isFinite(p) && p > 0 ? p : undefined;
+}
+
+function validTrend(t: LeakTrend | undefined): LeakTrend | undefined {
+  if (t === undefined) return undefined;
+  const ok = [t.slopeBytesPerMinute, t.minutesToLimit, t.horizonMinutes].every(Number.isFinite);
+  return ok && t.slopeBytesPerMinute > 0 ? t : undefined;
 }

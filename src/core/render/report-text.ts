@@ -1,5 +1,6 @@
 // Plain-text incident report for the CLI and for logs: everything an SRE needs on one screen.
 import type { IncidentReport } from '../model.ts';
+import { approvedLimit } from '../recommend/approved.ts';
 
 export function renderReportText(r: IncidentReport): string {
   const d = r.detection;
@@ -15,7 +16,7 @@ export function renderReportText(r: IncidentReport): string {
     `Explanation: ${dx.explanation}`,
     `Confidence: ${dx.confidence.toFixed(2)} (${source})`,
     ...(dx.evidence.length ? ['Evidence:', ...dx.evidence.map((e) => `  | ${e}`)] : []),
-    `Recommended memory: ${r.verdict.recommendedLimit || r.recommendation.limit || 'none'} (rule: ${r.recommendation.rule}; ${r.recommendation.basis})${llmSuggested}`,
+    `Recommended memory: ${approvedLimit(r) || 'none'} (rule: ${r.recommendation.rule}; ${r.recommendation.basis})${llmSuggested}`,
     `Policy: ${r.verdict.allowed ? 'allowed' : 'denied'} (${r.verdict.policyName}) — ${r.verdict.reasons.join('; ')}`,
     `Approvers: ${r.verdict.approvers.join(', ') || 'none configured'}`,
     'Auto-remediation: DISABLED (a decision is recorded, nothing is changed)',

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeDuration,
-  describeForecast,
   describeRate,
   forecastFact,
   LEAK_FORECAST_REASON,
@@ -27,15 +26,24 @@ const forecast: LeakForecast = {
   projectedAt: '2024-05-14T10:24:12.000Z',
 };
 
-describe('describeForecast', () => {
+describe('describeRate and describeDuration', () => {
   it.each([
-    { f: { slopeBytesPerMinute: 1.8 * Mi, minutesToLimit: 14.2 }, limit: '64Mi', text: 'at +1.8 MiB/min it reaches its 64Mi limit in about 14 minutes' },
-    { f: { slopeBytesPerMinute: 0.25 * Mi, minutesToLimit: 1.2 }, limit: '512Mi', text: 'at +0.3 MiB/min it reaches its 512Mi limit in about 1 minute' },
-    { f: { slopeBytesPerMinute: 40 * 1024, minutesToLimit: 150 }, limit: '1Gi', text: 'at +40 KiB/min it reaches its 1Gi limit in about 2.5 hours' },
-    { f: { slopeBytesPerMinute: 12 * Mi, minutesToLimit: 0 }, limit: '128Mi', text: 'at +12 MiB/min it reaches its 128Mi limit within a minute' },
-    { f: { slopeBytesPerMinute: 2 * 1024 * Mi, minutesToLimit: 3 * 24 * 60 }, limit: '64Gi', text: 'at +2 GiB/min it reaches its 64Gi limit in about 3 days' },
-  ])('$text', ({ f, limit, text }) => {
-    expect(describeForecast(f, limit)).toBe(text);
+    { bytesPerMinute: 1.8 * Mi, text: '+1.8 MiB/min' },
+    { bytesPerMinute: 0.25 * Mi, text: '+0.3 MiB/min' },
+    { bytesPerMinute: 40 * 1024, text: '+40 KiB/min' },
+    { bytesPerMinute: 12 * Mi, text: '+12 MiB/min' },
+    { bytesPerMinute: 2 * 1024 * Mi, text: '+2 GiB/min' },
+  ])('rate $text', ({ bytesPerMinute, text }) => {
+    expect(describeRate(bytesPerMinute)).toBe(text);
+  });
+
+  it.each([
+    { minutes: 14.2, text: 'about 14 minutes' },
+    { minutes: 1.2, text: 'about 1 minute' },
+    { minutes: 150, text: 'about 2.5 hours' },
+    { minutes: 3 * 24 * 60, text: 'about 3 days' },
+  ])('duration $text', ({ minutes, text }) => {
+    expect(describeDuration(minutes)).toBe(text);
   });
 
   it('rates and durations', () => {
@@ -50,7 +58,7 @@ describe('leakForecastDetection', () => {
   const cache = pod.containers.find((c) => c.name === 'cache')!;
 
   it('makes a MemoryLeakForecast detection for the container, with the fit in its first fact', () => {
-    const d = leakForecastDetection(pod, cache, forecast);
+    const d = leakForecastDetection(pod, cache, forecast, 60);
     expect(DetectionSchema.parse(d)).toEqual(d);
     expect(d).toMatchObject({
       kind: 'MemoryLeakForecast',
@@ -64,6 +72,8 @@ describe('leakForecastDetection', () => {
       memoryLimit: '64Mi',
       owner: { kind: 'ReplicaSet', name: 'session-cache-7c9f5d8b6' },
       nodeName: 'ip-10-0-3-17.eu-west-1.compute.internal',
+      observedPeakBytes: 48 * Mi,
+      trend: { slopeBytesPerMinute: 1.8 * Mi, minutesToLimit: 14.2, horizonMinutes: 60 },
     });
     expect(d.facts[0]).toBe('working set 48Mi of 64Mi limit, +1.8 MiB/min (r²=0.97, 12 samples over 9 min): limit in about 14 minutes');
     expect(d.facts).toContain('projected to reach the limit at 2024-05-14T10:24:12.000Z');

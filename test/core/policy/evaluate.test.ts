@@ -4,7 +4,8 @@ import { PolicySchema } from '../../../src/core/policy/schema.ts';
 import type { Policy, PolicyInput } from '../../../src/core/policy/schema.ts';
 import { recommendMemory } from '../../../src/core/recommend/memory.ts';
 import type { Detection, Diagnosis, Recommendation } from '../../../src/core/model.ts';
-import { detection, oomKilled } from '../../fixtures/detections/memory.ts';
+import { toBytes } from '../../../src/core/quantity.ts';
+import { crashLoop, detection, evicted, leakForecast, oomKilled } from '../../fixtures/detections/memory.ts';
 
 function policy(name: string, spec: Partial<PolicyInput['spec']>): Policy {
   return PolicySchema.parse({
@@ -183,6 +184,70 @@ describe('evaluatePolicy', () => {
     });
     expect(v.reasons).toContain('rule-based confidence 0.5 is below 0.6: read the evidence carefully before deciding');
     expect(v.recommendedLimit).toBe('200Mi');
+  });
+});
+
+describe('evaluatePolicy: limits for containers short of memory only ever rise', () => {
+  const leak = detection(leakForecast, { memoryLimit: '512Mi', memoryRequest: '512Mi' });
+  const kinds = [
+    { kind: 'OOMKilled', d: detection(oomKilled, { memoryLimit: '512Mi' }), why: 'was OOM-killed' },
+    { kind: 'OOMCrashLoop', d: detection(crashLoop, { memoryLimit: '512Mi' }), why: 'keeps being OOM-killed' },
+    { kind: 'EvictedMemory', d: detection(evicted, { namespace: 'demo', memoryLimit: '512Mi' }), why: 'was evicted for memory' },
+    { kind: 'MemoryLeakForecast', d: leak, why: 'is leaking towards its limit' },
+  ];
+
+  it.each(kinds)('$kind: a decrease is denied with the reason, whatever the model says', ({ d, why }) => {
+    const v = evaluatePolicy(policies, {
+      detection: d,
+      recommendation: rec('352Mi', 352 * Mi),
+      diagnosis: { ...llmDiagnosis, suggestedLimit: '256Mi', confidence: 1 },
+    });
+    expect(v.allowed).toBe(false);
+    expect(v.reasons).toContain(`recommended 352Mi is below the current limit 512Mi (512Mi): a container that ${why} needs more memory, not less; denied`);
+    expect(v.reasons).toContain(
+      'model suggested 256Mi (deterministic 352Mi, below the current limit 512Mi: a decrease would bring the next kill sooner): shown only, never applied',
+    );
+    expect(v.reasons.join('\n')).not.toMatch(/increase ×/);
+  });
+
+  it.each(kinds)('$kind: keeping the same limit is denied too', ({ d }) => {
+    const v = evaluatePolicy(policies, { detection: d, recommendation: rec('0.5Gi', 512 * Mi), diagnosis: llmDiagnosis });
+    expect(v.allowed).toBe(false);
+    expect(v.reasons.join('\n')).toMatch(/recommended 0\.5Gi does not raise the current limit 512Mi \(512Mi\)/);
+  });
+
+  it('the 512Mi/300Mi leak: the deterministic recommendation is an increase and is allowed', () => {
+    const recommendation = recommendMemory(leak, { observedPeakBytes: 300 * Mi });
+    const v = evaluatePolicy(policies, { detection: leak, recommendation, diagnosis: llmDiagnosis });
+    expect(v).toMatchObject({ allowed: true, recommendedLimit: '592Mi', clamped: false });
+    expect(v.reasons).toContain('increase ×1.16 (512Mi → 592Mi) is within max ×4');
+  });
+
+  it('a suggestion above the current limit is not called a decrease', () => {
+    const v = evaluatePolicy(policies, { detection: leak, recommendation: rec('592Mi', 592 * Mi), diagnosis: { ...llmDiagnosis, suggestedLimit: '1Gi' } });
+    expect(v.reasons).toContain('model suggested 1Gi (deterministic 592Mi): shown only, never applied');
+  });
+});
+
+describe('evaluatePolicy: caps land on the safe side of their rounding step', () => {
+  it.each([
+    // 100Mi × 2 = 200Mi is between the 192Mi and 208Mi steps: the cap rounds down, never up.
+    { name: 'factor cap between steps rounds down', current: '100Mi', recommended: '400Mi', factor: 2, max: '4Gi', want: '192Mi' },
+    { name: 'factor cap on a step stays on it', current: '64Mi', recommended: '176Mi', factor: 2, max: '4Gi', want: '128Mi' },
+    { name: 'factor cap above 1Gi rounds down to 128Mi steps', current: '1000Mi', recommended: '4Gi', factor: 1.5, max: '8Gi', want: '1408Mi' },
+    // One rounding step above the max is still above it.
+    { name: 'one step above the max is clamped', current: '3Gi', recommended: '4224Mi', factor: 4, max: '4Gi', want: '4Gi' },
+    { name: '16Mi above a small max is clamped', current: '256Mi', recommended: '528Mi', factor: 4, max: '512Mi', want: '512Mi' },
+    { name: 'exactly the max is kept', current: '3Gi', recommended: '4Gi', factor: 4, max: '4Gi', want: '4Gi', clamped: false },
+  ])('$name', ({ current, recommended, factor, max, want, clamped = true }) => {
+    const p = policy('caps', { maxMemoryLimit: max, maxIncreaseFactor: factor, approvers: ['U0CAPS1'] });
+    const v = evaluatePolicy([p], {
+      detection: detection(oomKilled, { memoryLimit: current, memoryRequest: undefined }),
+      recommendation: rec(recommended, toBytes(recommended)!),
+      diagnosis: llmDiagnosis,
+    });
+    expect(v).toMatchObject({ allowed: true, recommendedLimit: want, clamped });
+    expect(toBytes(v.recommendedLimit!)!).toBeLessThanOrEqual(Math.min(toBytes(max)!, toBytes(current)! * factor));
   });
 });
 

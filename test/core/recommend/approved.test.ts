@@ -10,7 +10,7 @@ describe('requestWithinLimit', () => {
     { name: 'above in other units: lowered', request: '1Gi', limit: '768Mi', out: '768Mi' },
     { name: 'no request', request: undefined, limit: '256Mi', out: undefined },
     { name: 'empty request', request: '', limit: '256Mi', out: undefined },
-    { name: 'unreadable request: kept as written', request: 'lots', limit: '256Mi', out: 'lots' },
+    { name: 'unreadable request: dropped', request: 'lots', limit: '256Mi', out: undefined },
     { name: 'no limit: kept', request: '300Mi', limit: '', out: '300Mi' },
   ])('$name', ({ request, limit, out }) => {
     expect(requestWithinLimit(request, limit)).toBe(out);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recommendMemory } from '../../../src/core/recommend/memory.ts';
+import { forecastLeak } from '../../../src/core/forecast/leak-forecast.ts';
 import { toBytes } from '../../../src/core/quantity.ts';
 import { crashLoop, detection, evicted, leakForecast, oomKilled } from '../../fixtures/detections/memory.ts';
 
@@ -50,21 +51,64 @@ describe('recommendMemory (VPA OOM bump)', () => {
   });
 });
 
-describe('recommendMemory (leak forecast, peak × 1.15)', () => {
-  it('adds 15% headroom to the observed peak', () => {
-    const r = recommendMemory(leakForecast, { observedPeakBytes: 480 * Mi });
-    expect(r).toMatchObject({ rule: 'peak-headroom', limit: '560Mi', request: '256Mi' });
-    expect(r.basis).toContain('peak 480Mi → 480Mi×1.15 = 552Mi → 560Mi');
+describe('recommendMemory (leak forecast: projected usage × 1.15, never below the limit)', () => {
+  // A container at 512Mi/512Mi whose working set grows 2 MiB a minute and has reached 300Mi.
+  const leaking = detection(leakForecast, { memoryLimit: '512Mi', memoryRequest: '512Mi' });
+  const samples = Array.from({ length: 12 }, (_, i) => ({ at: new Date(Date.UTC(2026, 10, 28, 9, i * 5)).toISOString(), bytes: (190 + i * 10) * Mi }));
+  const now = samples.at(-1)!.at;
+
+  it('sizes the 512Mi/300Mi leak from the usage projected at the horizon and says how much time it buys', () => {
+    const f = forecastLeak(samples, { limitBytes: 512 * Mi, horizonMinutes: 120, now });
+    if (!f.forecast) throw new Error(`expected a forecast, got ${f.reason}`);
+    expect(f.peakBytes).toBe(300 * Mi);
+    expect(f.minutesToLimit).toBeCloseTo(106, 5);
+    const d = { ...leaking, observedPeakBytes: f.peakBytes, trend: { slopeBytesPerMinute: f.slopeBytesPerMinute, minutesToLimit: f.minutesToLimit, horizonMinutes: 120 } };
+
+    const r = recommendMemory(d, { observedPeakBytes: d.observedPeakBytes });
+    // 512Mi + 2 MiB/min × (120 − 106) min = 540Mi; × 1.15 = 621Mi → 624Mi; (624 − 512) / 2 = 56 min bought.
+    expect(r).toMatchObject({ rule: 'leak-projection', limit: '624Mi', limitBytes: 624 * Mi, request: '512Mi' });
+    expect(r.limitBytes).toBeGreaterThanOrEqual(512 * Mi);
+    expect(r.basis).toBe(
+      'projected usage in 120 min 540Mi (the 512Mi limit is reached in about 1.8 hours, then +2 MiB/min for 14 min) → 540Mi×1.15 = 621Mi → 624Mi; '
+        + 'buys about 56 minutes: at +2 MiB/min the working set reaches 624Mi in about 2.7 hours, the current 512Mi in about 1.8 hours; '
+        + 'a leak keeps growing, so this buys time and does not fix it',
+    );
   });
 
-  it('falls back to the limit when no peak was observed', () => {
-    const r = recommendMemory(leakForecast);
-    expect(r.limit).toBe('592Mi');
-    expect(r.basis).toMatch(/^limit \(no observed peak\) 512Mi/);
+  it.each([
+    {
+      name: 'the 512Mi/300Mi leak with no growth rate kept: the current limit, never the lower peak',
+      d: leaking, peak: 300 * Mi, limit: '592Mi', basis: /^current limit 512Mi → 512Mi×1\.15 = 588\.8Mi → 592Mi; no growth rate known, so the time this buys is unknown/,
+    },
+    {
+      name: 'a peak above the limit wins',
+      d: leaking, peak: 600 * Mi, limit: '704Mi', basis: /^observed peak 600Mi → 600Mi×1\.15 = 690Mi → 704Mi/,
+    },
+    {
+      name: 'the limit is already passed: the whole horizon is projected past it',
+      d: { ...leaking, trend: { slopeBytesPerMinute: 1 * Mi, minutesToLimit: 0, horizonMinutes: 60 } }, peak: 520 * Mi, limit: '672Mi',
+      basis: /^projected usage in 60 min 572Mi \(the 512Mi limit is reached within a minute, then \+1 MiB\/min for 60 min\) → 572Mi×1\.15 = 657\.8Mi → 672Mi; buys about 2\.7 hours/,
+    },
+    {
+      name: 'a trend that does not grow is ignored',
+      d: { ...leaking, trend: { slopeBytesPerMinute: 0, minutesToLimit: 10, horizonMinutes: 60 } }, peak: undefined, limit: '592Mi', basis: /^current limit 512Mi/,
+    },
+    {
+      name: 'no limit: the request is the floor',
+      d: detection(leakForecast, { memoryLimit: undefined, memoryRequest: '256Mi' }), peak: 100 * Mi, limit: '304Mi', basis: /^request 256Mi/,
+    },
+  ])('$name', ({ d, peak, limit, basis }) => {
+    const r = recommendMemory(d, { observedPeakBytes: peak });
+    expect(r.rule).toBe('leak-projection');
+    expect(r.limit).toBe(limit);
+    expect(r.basis).toMatch(basis);
+    const current = d.memoryLimit === undefined ? 0 : toBytes(d.memoryLimit)!;
+    expect(r.limitBytes).toBeGreaterThan(current);
   });
 
   it('says so when nothing is known', () => {
-    const r = recommendMemory(detection(leakForecast, { memoryLimit: undefined }));
+    const r = recommendMemory(detection(leakForecast, { memoryLimit: undefined, memoryRequest: undefined }));
     expect(r.rule).toBe('none');
+    expect(r.basis).toMatch(/no observed peak or memory limit is known/);
   });
 });
