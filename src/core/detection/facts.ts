@@ -68,11 +68,39 @@ export function contextFacts(pod: PodSnapshot, c: ContainerSnapshot | undefined)
   return facts;
 }
 
-/** The most recent termination of a container: the current one if it is terminated now. */
-export function latestTermination(c: ContainerSnapshot): { where: 'state' | 'lastState'; t: Termination } | undefined {
-  if (c.state.kind === 'terminated') {
+export interface FoundTermination {
+  where: 'state' | 'lastState';
+  t: Termination;
+}
+
+/**
+ * The most recent termination of a container (the current one if it is terminated now), or with
+ * `reason`, the most recent one that ended for that reason: a container terminated now for
+ * another reason may still have been OOM-killed the time before.
+ */
+export function latestTermination(c: ContainerSnapshot, reason?: string): FoundTermination | undefined {
+  if (c.state.kind === 'terminated' && (reason === undefined || c.state.reason === reason)) {
     const { kind: _kind, ...t } = c.state;
     return { where: 'state', t };
   }
-  return c.lastTermination ? { where: 'lastState', t: c.lastTermination } : undefined;
+  const last = c.lastTermination;
+  return last && (reason === undefined || last.reason === reason) ? { where: 'lastState', t: last } : undefined;
+}
+
+/** The detection for a container that ended with `found`: exit code, when, and the status lines it rests on. */
+export function terminationDetection(
+  kind: Detection['kind'],
+  pod: PodSnapshot,
+  c: ContainerSnapshot,
+  found: FoundTermination,
+): Detection {
+  const current = found.where === 'lastState' ? stateFact(c) : undefined;
+  return {
+    kind,
+    ...baseDetection(pod, c, c.name),
+    reason: found.t.reason ?? 'Terminated',
+    ...(found.t.exitCode !== undefined ? { exitCode: found.t.exitCode } : {}),
+    ...(found.t.finishedAt ? { lastTerminatedAt: found.t.finishedAt } : {}),
+    facts: [terminationFact(c, found.where, found.t), ...(current ? [current] : []), ...contextFacts(pod, c)],
+  };
 }

@@ -3,7 +3,7 @@
 // not memory incidents and are left alone.
 import type { Detection, PodSnapshot } from '../model.ts';
 import type { DetectionRule } from './rule.ts';
-import { baseDetection, contextFacts, latestTermination, stateFact, terminationFact } from './facts.ts';
+import { latestTermination, terminationDetection } from './facts.ts';
 import { OOM_REASON } from './oom-killed.ts';
 
 export const DEFAULT_CRASH_LOOP_RESTARTS = 3;
@@ -16,18 +16,7 @@ export function createOomCrashLoopRule(minRestarts: number = DEFAULT_CRASH_LOOP_
         const backingOff = c.state.kind === 'waiting' && c.state.reason === 'CrashLoopBackOff';
         if (!backingOff && c.restartCount < minRestarts) return [];
         const latest = latestTermination(c);
-        if (latest?.t.reason !== OOM_REASON) return [];
-        const current = latest.where === 'lastState' ? stateFact(c) : undefined;
-        return [
-          {
-            kind: 'OOMCrashLoop' as const,
-            ...baseDetection(pod, c, c.name),
-            reason: OOM_REASON,
-            ...(latest.t.exitCode !== undefined ? { exitCode: latest.t.exitCode } : {}),
-            ...(latest.t.finishedAt ? { lastTerminatedAt: latest.t.finishedAt } : {}),
-            facts: [terminationFact(c, latest.where, latest.t), ...(current ? [current] : []), ...contextFacts(pod, c)],
-          },
-        ];
+        return latest?.t.reason === OOM_REASON ? [terminationDetection('OOMCrashLoop', pod, c, latest)] : [];
       });
     },
   };
