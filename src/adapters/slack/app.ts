@@ -83,7 +83,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         signatureVerification: true,
       });
 
-  if (receiver instanceof HTTPReceiver) guardRequestBody(receiver, logger);
+  if (receiver instanceof HTTPReceiver) guardRequestBody(receiver, logger, [EVENTS_PATH]);
 
   const app = new App({
     token: deps.botToken,
