@@ -54,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
         dumpCluster: createDumpReader,
         llm: () => createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger }),
         llmHost: config.OLLAMA_HOST,
+        llmModel: config.OLLAMA_MODEL,
         policies: () => loadPolicies(policyDir(config.POLICY_DIR)),
         logger,
         clock: systemClock,

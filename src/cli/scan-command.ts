@@ -1,6 +1,7 @@
 // `kube-ai-sre scan <namespace> | --from-file dump.json [--json] [--no-llm]`: a one-shot scan
 // that needs neither Slack nor Redis. One clear line and a specific exit code per failure.
 import { parseArgs } from 'node:util';
+import { incidentFamily } from '../core/detection/family.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import type { IncidentReport } from '../core/model.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
@@ -20,6 +21,8 @@ export interface ScanCommandDeps {
   dumpCluster: (json: unknown) => ClusterReader & { namespaces(): string[] };
   llm: () => LlmClient;
   llmHost: string;
+  /** The chat model (OLLAMA_MODEL), named in the hint to pull it. */
+  llmModel?: string;
   policies: () => Promise<PolicySet>;
   logger: Logger;
   clock: Clock;
@@ -84,14 +87,15 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
     if (values.json) {
       deps.stdout(JSON.stringify({ namespaces, podsChecked, incidents: reports.map(toJson) }, null, 2));
     } else if (reports.length === 0) {
-      deps.stdout(`no memory incidents in ${namespaces.join(', ') || '(no namespaces)'} (${podsChecked} pod${podsChecked === 1 ? '' : 's'} checked)`);
+      deps.stdout(`no incidents in ${namespaces.join(', ') || '(no namespaces)'} (${podsChecked} pod${podsChecked === 1 ? '' : 's'} checked)`);
     } else {
       deps.stdout(reports.map(renderReportText).join('\n\n'));
     }
 
     const llmDown = reports.find((r) => r.diagnosis.fallbackReason && LLM_DOWN.has(r.diagnosis.fallbackReason));
     if (llmDown) {
-      deps.stderr(`ollama unavailable at ${deps.llmHost} (${llmDown.diagnosis.fallbackReason}): reports are rule-based`);
+      const reason = llmDown.diagnosis.fallbackReason as string;
+      deps.stderr(`ollama unavailable at ${deps.llmHost} (${reason}): reports are rule-based; ${llmHint(reason, deps.llmModel ?? 'mistral')}`);
       return EXIT.llmUnavailable;
     }
     return reports.length > 0 ? EXIT.incidentsFound : EXIT.ok;
@@ -102,6 +106,20 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
     }
     deps.stderr(`error: ${(err as Error)?.message ?? String(err)}`);
     return EXIT.internal;
+  }
+}
+
+/** How to get the LLM explanation instead, for each way the LLM can be unavailable. */
+function llmHint(reason: string, model: string): string {
+  switch (reason) {
+    case 'llm_model_missing':
+      return `for the LLM explanation run \`ollama pull ${model}\` and scan again`;
+    case 'llm_timeout':
+      return 'for the LLM explanation raise OLLAMA_TIMEOUT_MS (a model on CPU can take minutes) and scan again';
+    case 'llm_unreachable':
+      return `for the LLM explanation start Ollama (\`ollama serve\`, then \`ollama pull ${model}\`) or set OLLAMA_HOST, and scan again`;
+    default:
+      return 'for the LLM explanation check the Ollama server (`kube-ai-sre doctor` tests it) and scan again';
   }
 }
 
@@ -128,6 +146,7 @@ function toJson(r: IncidentReport) {
     container: d.container,
     containerType: d.containerType,
     kind: d.kind,
+    family: incidentFamily(d.kind),
     fingerprint: r.fingerprint,
     workload: r.workload,
     node: d.nodeName ?? null,

@@ -95,7 +95,8 @@ describeWithCluster('kube-ai-sre scan against the test API server', () => {
     const res = await runCli(['scan', ns], { ...env, OLLAMA_HOST: 'http://127.0.0.1:9' });
     expect(res.code).toBe(7);
     expect(res.stdout).toContain('rule-based (llm_unreachable)');
-    expect(res.stderr.trim()).toBe('ollama unavailable at http://127.0.0.1:9 (llm_unreachable): reports are rule-based');
+    expect(res.stderr.trim()).toBe('ollama unavailable at http://127.0.0.1:9 (llm_unreachable): reports are rule-based; '
+      + 'for the LLM explanation start Ollama (`ollama serve`, then `ollama pull mistral`) or set OLLAMA_HOST, and scan again');
   });
 
   it('reports RBAC refusals with exit 4', async () => {
