@@ -48,6 +48,14 @@ export const OwnerRefSchema = z.object({
 });
 export type OwnerRef = z.infer<typeof OwnerRefSchema>;
 
+export const PodConditionSchema = z.object({
+  type: z.string(),
+  status: z.string(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
+export type PodCondition = z.infer<typeof PodConditionSchema>;
+
 export const PodSnapshotSchema = z.object({
   namespace: z.string(),
   name: z.string(),
@@ -61,6 +69,8 @@ export const PodSnapshotSchema = z.object({
   ownerReferences: z.array(OwnerRefSchema),
   creationTimestamp: z.string().optional(),
   startTime: z.string().optional(),
+  /** status.conditions (PodScheduled, Ready...), when the pod has any. */
+  conditions: z.array(PodConditionSchema).optional(),
   containers: z.array(ContainerSnapshotSchema),
 });
 export type PodSnapshot = z.infer<typeof PodSnapshotSchema>;
@@ -98,8 +108,23 @@ export type NodeSnapshot = z.infer<typeof NodeSnapshotSchema>;
 export const WorkloadRefSchema = z.object({ kind: z.string(), name: z.string() });
 export type WorkloadRef = z.infer<typeof WorkloadRefSchema>;
 
-export const IncidentKindSchema = z.enum(['OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast']);
+export const IncidentKindSchema = z.enum([
+  'OOMKilled',
+  'OOMCrashLoop',
+  'EvictedMemory',
+  'MemoryLeakForecast',
+  'CrashLoop',
+  'ProbeKill',
+  'ImagePullFailure',
+  'ConfigError',
+  'Unschedulable',
+]);
 export type IncidentKind = z.infer<typeof IncidentKindSchema>;
+
+/** The area of trouble an incident belongs to, shown to people and used to filter and count. */
+export const IncidentFamilySchema = z.enum(['memory', 'crash', 'image', 'config', 'scheduling', 'node', 'cpu', 'io', 'network']);
+export type IncidentFamily = z.infer<typeof IncidentFamilySchema>;
+
 
 /** The growth line of a leak forecast, kept so the recommendation can size the limit from it. */
 export const LeakTrendSchema = z.object({

@@ -6,7 +6,7 @@ import { analysisKey } from '../core/incident/tracking.ts';
 import { recommendMemory } from '../core/recommend/memory.ts';
 import { evaluatePolicy } from '../core/policy/evaluate.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
-import type { EventSnapshot, IncidentReport, NodeSnapshot } from '../core/model.ts';
+import type { EventSnapshot, IncidentKind, IncidentReport, NodeSnapshot } from '../core/model.ts';
 import type { ClusterReader, Clock, LlmClient, Logger } from '../ports.ts';
 import { diagnoseIncident } from './diagnose-incident.ts';
 import type { FoundIncident } from './detect-namespace.ts';
@@ -28,13 +28,16 @@ export interface AnalyzeOptions {
   similar?: string[];
 }
 
+// Kinds whose container never ran (or was not restarted), so there is no previous log to read.
+const NO_PREVIOUS_LOG: ReadonlySet<IncidentKind> = new Set(['EvictedMemory', 'ImagePullFailure', 'ConfigError', 'Unschedulable']);
+
 export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, opts: AnalyzeOptions = {}): Promise<IncidentReport> {
   const { detection, workload, pod } = found;
   const log = deps.logger.child({ fingerprint: found.fingerprint, pod: detection.pod, container: detection.container });
 
   const [events, logTail, node] = await Promise.all([
     opts.events ? Promise.resolve(opts.events) : softly(log, 'events', () => deps.cluster.listEvents(detection.namespace), []),
-    detection.kind === 'EvictedMemory'
+    NO_PREVIOUS_LOG.has(detection.kind)
       ? Promise.resolve('')
       : softly(log, 'previous log', () => deps.cluster.readLog({
           namespace: detection.namespace, pod: detection.pod, container: detection.container,

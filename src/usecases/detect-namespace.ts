@@ -1,6 +1,6 @@
 // Lists a namespace's pods once and runs the pure detection rules over them. Cheap: no logs,
 // no LLM; the expensive part (analyze-incident) runs only for new or changed incidents.
-import { detectIncidents } from '../core/detection/registry.ts';
+import { DETECTION_RULES, detectIncidents, needsEvents } from '../core/detection/registry.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
 import type { Detection, FoundIncident, PodSnapshot } from '../core/model.ts';
 import type { ClusterReader } from '../ports.ts';
@@ -23,9 +23,14 @@ export async function detectNamespace(cluster: ClusterReader, namespace: string)
   return detectPods(cluster, namespace, pods);
 }
 
-/** Runs the rules over pods already in hand (a watch event), resolving each incident's workload. */
+/**
+ * Runs the rules over pods already in hand (a scan's list, or a watch event), resolving each
+ * incident's workload. Events are listed only when a rule needs them for one of these pods; if
+ * that list fails, the rules run without events (a probe kill then shows as a crash loop).
+ */
 export async function detectPods(cluster: ClusterReader, namespace: string, pods: PodSnapshot[]): Promise<DetectResult> {
-  return { namespace, podsChecked: pods.length, pods, found: await toFoundIncidents(cluster, namespace, detectIncidents(pods), pods) };
+  const events = needsEvents(pods) ? await cluster.listEvents(namespace).catch(() => []) : [];
+  return { namespace, podsChecked: pods.length, pods, found: await toFoundIncidents(cluster, namespace, detectIncidents(pods, DETECTION_RULES, events), pods) };
 }
 
 /** Ties detections to their workload and fingerprint; one incident per fingerprint. */

@@ -31,7 +31,7 @@ export async function diagnoseIncident(deps: DiagnoseDeps, input: DiagnoseInput)
 
   const llm = deps.llm;
   try {
-    const messages = buildDiagnosisMessages({ contextText: context.text, recommendation: input.recommendation, similar: input.similar });
+    const messages = buildDiagnosisMessages({ contextText: context.text, recommendation: input.recommendation, similar: input.similar, kind: input.detection.kind });
     const result = await llm.chat({ messages, format: LLM_DIAGNOSIS_JSON_SCHEMA });
     if (!result.ok) {
       deps.logger.warn({ code: result.code, latencyMs: result.latencyMs }, `LLM diagnosis unavailable, using rules: ${result.message}`);

@@ -2,10 +2,10 @@
 // there is one pipeline and one place that decides what gets posted.
 import { isAppError } from '../core/errors.ts';
 import type { ScanJob } from '../core/jobs.ts';
-import { messageLink, scanFailureText, scanSummaryText } from '../core/render/scan-summary.ts';
+import { familyCounts, messageLink, scanFailureText, scanSummaryText } from '../core/render/scan-summary.ts';
 import type { ClusterReader } from '../ports.ts';
 import type { Detection, PodSnapshot } from '../core/model.ts';
-import { detectNamespace, toFoundIncidents } from './detect-namespace.ts';
+import { detectNamespace, toFoundIncidents, type DetectResult } from './detect-namespace.ts';
 import { trackScan, type TrackDeps, type TrackSummary } from './track-scan.ts';
 
 export interface ScanJobDeps extends TrackDeps {
@@ -19,8 +19,9 @@ export interface ScanJobDeps extends TrackDeps {
 
 export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<TrackSummary | undefined> {
   let summary: TrackSummary;
+  let detected: DetectResult;
   try {
-    const detected = await detectNamespace(deps.cluster, job.namespace);
+    detected = await detectNamespace(deps.cluster, job.namespace);
     if (deps.forecast) {
       const leaks = await deps.forecast(job.namespace, detected.pods);
       detected.found.push(...await toFoundIncidents(deps.cluster, job.namespace, leaks, detected.pods));
@@ -40,11 +41,14 @@ export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<Track
   }
   deps.onScanned?.(job, 'ok', summary);
   if (job.responseUrl && deps.reply) {
+    const known = [...summary.known, ...summary.recurred];
+    const counted = new Set([...summary.queuedNew, ...known.map((r) => r.fingerprint)]);
     await deps.reply(job.responseUrl, scanSummaryText({
+      families: familyCounts(detected.found.filter((f) => counted.has(f.fingerprint)).map((f) => f.detection.kind)),
       namespace: summary.namespace,
       podsChecked: summary.podsChecked,
       newCount: summary.queuedNew.length,
-      known: [...summary.known, ...summary.recurred].map((r) => ({
+      known: known.map((r) => ({
         pod: r.detection.pod, kind: r.detection.kind, link: r.slack ? messageLink(r.slack) : undefined,
       })),
       resolvedCount: summary.resolved.length,

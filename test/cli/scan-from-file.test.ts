@@ -7,15 +7,29 @@ const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/kube/${name
 const env = { OLLAMA_HOST: 'http://127.0.0.1:9' };
 
 describe('kube-ai-sre scan --from-file', () => {
-  it('finds every memory incident of a dump and none of the other failures', async () => {
+  it('finds every incident of a dump with its family (a 137 with no probe events is a plain crash loop)', async () => {
     const res = await runCli(['scan', '--from-file', fixture('dump-pods-events.json'), '--json', '--no-llm'], env);
     expect(res.code).toBe(1);
-    const out = JSON.parse(res.stdout) as { incidents: Array<{ pod: string; kind: string; namespace: string }> };
-    expect(out.incidents.map((i) => [i.namespace, i.pod, i.kind]).sort()).toEqual([
-      ['shop', 'api-5d59d67564-8gq4n', 'OOMKilled'],
-      ['shop', 'cache-6f8d9c7b45-tn2qs', 'EvictedMemory'],
-      ['shop', 'web-7d4b9c8f6-x2x9k', 'OOMCrashLoop'],
+    const out = JSON.parse(res.stdout) as { incidents: Array<{ pod: string; kind: string; family: string; namespace: string }> };
+    expect(out.incidents.map((i) => [i.namespace, i.pod, i.kind, i.family]).sort()).toEqual([
+      ['shop', 'api-5d59d67564-8gq4n', 'OOMKilled', 'memory'],
+      ['shop', 'cache-6f8d9c7b45-tn2qs', 'EvictedMemory', 'memory'],
+      ['shop', 'web-7d4b9c8f6-p4k8m', 'CrashLoop', 'crash'],
+      ['shop', 'web-7d4b9c8f6-x2x9k', 'OOMCrashLoop', 'memory'],
     ]);
+  });
+
+  it.each([
+    ['pod-exit1-crashloop.json', 'CrashLoop', 'crash'],
+    ['pod-imagepullbackoff.json', 'ImagePullFailure', 'image'],
+    ['pod-create-config-error.json', 'ConfigError', 'config'],
+    ['pod-unschedulable.json', 'Unschedulable', 'scheduling'],
+  ])('reports %s as %s in family %s, with no memory recommendation', async (file, kind, family) => {
+    const res = await runCli(['scan', '--from-file', fixture(file), '--json', '--no-llm'], env);
+    expect(res.code).toBe(1);
+    const out = JSON.parse(res.stdout) as { incidents: Array<Record<string, unknown>> };
+    expect(out.incidents).toHaveLength(1);
+    expect(out.incidents[0]).toMatchObject({ kind, family });
   });
 
   it('accepts a single Pod and prints the text report', async () => {
@@ -31,10 +45,10 @@ describe('kube-ai-sre scan --from-file', () => {
     expect(res.stderr).toBe('');
   });
 
-  it('says there is nothing to report for a healthy or non-memory failure', async () => {
-    const res = await runCli(['scan', '--from-file', fixture('pod-probe-kill-137.json'), '--no-llm'], env);
+  it('says there is nothing to report for a pod whose failure is no incident (a disk eviction)', async () => {
+    const res = await runCli(['scan', '--from-file', fixture('pod-evicted-disk.json'), '--no-llm'], env);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^no memory incidents in .* \(1 pod checked\)/);
+    expect(res.stdout).toMatch(/^no incidents in .* \(1 pod checked\)/);
   });
 
   it.each([

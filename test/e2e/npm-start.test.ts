@@ -89,9 +89,15 @@ describeWithCluster('npm start', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', kubernetes: 'ok', slack: 'ok', ollama: 'ok' } });
 
-    const metrics = await get('/metrics');
+    // The analysis job counts the incident once it returns, a moment after its message is posted.
+    let metrics = await get('/metrics');
+    let text = await metrics.text();
+    await eventually('the incident is counted', async () => {
+      metrics = await get('/metrics');
+      text = await metrics.text();
+      return /^kube_ai_sre_incidents_detected_total\{/m.test(text);
+    });
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
-    const text = await metrics.text();
     expect(text).toMatch(/^kube_ai_sre_scans_total\{namespace="[^"]+",trigger="schedule",outcome="ok"\} [1-9]/m);
     expect(text).toMatch(/^kube_ai_sre_incidents_detected_total\{kind="OOMCrashLoop"\} 1$/m);
     expect(text).toMatch(/^kube_ai_sre_llm_calls_total\{model="mistral",outcome="ok"\} 1$/m);

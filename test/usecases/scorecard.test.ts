@@ -72,6 +72,7 @@ describe('createScorecard', () => {
     const text = await createScorecard({ store, clock })();
     expect(text).toBe([
       '*Model scorecard* — 10 incidents since 2026-11-01 (as of 2026-11-07)',
+      'By family: memory 10',
       '',
       '*mistral* · prompt `diagnosis-v1`',
       '5 incidents · 3 approved · 1 rejected · 1 undecided · approval 75%',

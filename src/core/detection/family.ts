@@ -1,16 +1,52 @@
-// Incident kinds that describe the same underlying problem share a family, so a container moving
-// from OOMKilled to OOMCrashLoop stays one incident.
-import type { IncidentKind } from '../model.ts';
+// What each incident kind is, in one table: the family people see (memory, crash, image...), the
+// problem group that fingerprints share, which kind wins when several describe one container, and
+// its label. Kinds in one problem group describe the same trouble of one container, so a container
+// moving from OOMKilled to OOMCrashLoop (or from CrashLoop to ProbeKill) stays one incident.
+// Problem group names are part of stored fingerprints: never rename one.
+import type { IncidentFamily, IncidentKind } from '../model.ts';
 
-export type IncidentFamily = 'oom' | 'eviction' | 'leak';
+export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable';
 
-const FAMILY: Record<IncidentKind, IncidentFamily> = {
-  OOMKilled: 'oom',
-  OOMCrashLoop: 'oom',
-  EvictedMemory: 'eviction',
-  MemoryLeakForecast: 'leak',
+interface KindInfo {
+  family: IncidentFamily;
+  group: ProblemGroup;
+  /** Within a group the higher priority wins for one container. */
+  priority: number;
+  label: string;
+}
+
+const KINDS: Record<IncidentKind, KindInfo> = {
+  OOMKilled: { family: 'memory', group: 'oom', priority: 1, label: 'OOMKilled' },
+  OOMCrashLoop: { family: 'memory', group: 'oom', priority: 2, label: 'OOM crash loop' },
+  EvictedMemory: { family: 'memory', group: 'eviction', priority: 1, label: 'Evicted for memory' },
+  MemoryLeakForecast: { family: 'memory', group: 'leak', priority: 1, label: 'Memory leak forecast' },
+  CrashLoop: { family: 'crash', group: 'crash', priority: 1, label: 'Crash loop' },
+  ProbeKill: { family: 'crash', group: 'crash', priority: 2, label: 'Killed by its probe' },
+  ImagePullFailure: { family: 'image', group: 'image', priority: 1, label: 'Image pull failure' },
+  ConfigError: { family: 'config', group: 'config', priority: 1, label: 'Container config error' },
+  Unschedulable: { family: 'scheduling', group: 'unschedulable', priority: 1, label: 'Unschedulable pod' },
 };
 
+// Families whose incidents carry a resource recommendation that people approve or reject.
+const RESOURCE_FAMILIES: ReadonlySet<IncidentFamily> = new Set(['memory', 'cpu']);
+
 export function incidentFamily(kind: IncidentKind): IncidentFamily {
-  return FAMILY[kind];
+  return KINDS[kind].family;
+}
+
+export function problemGroup(kind: IncidentKind): ProblemGroup {
+  return KINDS[kind].group;
+}
+
+export function kindPriority(kind: IncidentKind): number {
+  return KINDS[kind].priority;
+}
+
+export function kindLabel(kind: IncidentKind): string {
+  return KINDS[kind].label;
+}
+
+/** Memory and CPU incidents come with a resource change to approve or reject; the rest do not. */
+export function hasResourceDecision(kind: IncidentKind): boolean {
+  return RESOURCE_FAMILIES.has(incidentFamily(kind));
 }

@@ -2,6 +2,8 @@
 // It says what the cluster itself shows, per incident kind, and quotes the lines it rests on.
 import type { ErrorCode } from '../errors.ts';
 import type { Detection, Diagnosis } from '../model.ts';
+import { describeExitCode } from '../detection/exit-code.ts';
+import { incidentFamily } from '../detection/family.ts';
 
 export const RULES_VERSION = 'rules-v1';
 
@@ -89,12 +91,55 @@ function explain(d: Detection): { rootCauses: string[]; explanation: string; con
         explanation: `${capital(who)} uses steadily more memory${limit !== undefined ? ` and is heading for its ${limit} limit` : ''}; at this rate it will be OOM-killed. Raising the limit only buys time.`,
         confidence: 0.4,
       };
+    case 'CrashLoop':
+      return {
+        rootCauses: [
+          d.exitCode !== undefined ? `The process exits with ${describeExitCode(d.exitCode)}` : 'The process keeps exiting soon after it starts',
+          'Look at the last lines of its previous log for the error it died on',
+        ],
+        explanation: `${capital(who)} keeps exiting${exit} and is restarted in a loop, ${times(d.restartCount)} so far. It is not an OOM kill.`,
+        confidence: 0.5,
+      };
+    case 'ProbeKill':
+      return {
+        rootCauses: [
+          'Its liveness or startup probe keeps failing, so the kubelet kills and restarts it',
+          'The app is too slow to answer (startup, overload, a blocked thread) or the probe points at the wrong port or path',
+        ],
+        explanation: `${capital(who)} was killed by the kubelet after failed probes${exit}, ${times(d.restartCount)} so far. It did not run out of memory.`,
+        confidence: 0.6,
+      };
+    case 'ImagePullFailure':
+      return {
+        rootCauses: ['The image cannot be pulled: a wrong name or tag, missing pull credentials, or an unreachable registry'],
+        explanation: `${capital(who)} cannot start because its image cannot be pulled (${d.reason}).`,
+        confidence: 0.7,
+      };
+    case 'ConfigError':
+      return {
+        rootCauses: [d.facts.find((f) => f.startsWith('missing ')) ?? 'The container configuration refers to something that is missing or wrong'],
+        explanation: `${capital(who)} cannot be created or started because of its configuration (${d.reason}).`,
+        confidence: 0.7,
+      };
+    case 'Unschedulable':
+      return {
+        rootCauses: [
+          d.facts.find((f) => f.startsWith('no node: ')) ?? 'No node satisfies the pod\'s requests, tolerations or affinity',
+        ],
+        explanation: `Pod ${d.namespace}/${d.pod} cannot be placed on any node; it stays Pending until a node fits.`,
+        confidence: 0.7,
+      };
   }
 }
 
 // A few lines from each source, strongest first: status and events say what happened, the last
 // memory lines of the log say what the process saw.
 function pickEvidence(d: Detection, ctx: FallbackContext): string[] {
+  if (incidentFamily(d.kind) !== 'memory') {
+    // Outside memory the rule's facts say what happened and the log's last lines why it died.
+    const last = ctx.logLines.map((l) => l.trim()).filter((l) => l !== '').slice(-PER_SOURCE);
+    return [...new Set([...d.facts.slice(0, 3), ...last])].slice(0, MAX_EVIDENCE);
+  }
   const strongestFirst = (lines: string[]): string[] =>
     lines.filter((l) => MEMORY_LINE.test(l)).sort((a, b) => Number(STRONG_LINE.test(b)) - Number(STRONG_LINE.test(a)));
   const status = strongestFirst(ctx.statusLines).slice(0, PER_SOURCE);

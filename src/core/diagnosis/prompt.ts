@@ -1,6 +1,7 @@
 // The diagnosis prompt. Bump PROMPT_VERSION whenever the wording or the reply schema changes:
 // stored diagnoses record it, so old answers can be told apart from new ones.
-import type { Recommendation } from '../model.ts';
+import type { IncidentKind, Recommendation } from '../model.ts';
+import { incidentFamily } from '../detection/family.ts';
 import type { LlmMessage } from '../llm-message.ts';
 import { LLM_DIAGNOSIS_JSON_SCHEMA } from './schema.ts';
 
@@ -13,13 +14,23 @@ export interface DiagnosisPromptInput {
   /** Redacted, budgeted incident context (status, events, log tail, specs). */
   contextText: string;
   recommendation: Recommendation;
+  /** The incident kind; memory kinds get the memory wording, the rest the pod-failure wording. */
+  kind?: IncidentKind;
   /** Short summaries of similar past incidents, if any. */
   similar?: string[];
 }
 
-const SYSTEM_PROMPT = [
+const MEMORY_ROLE = [
   'You are a Kubernetes site reliability engineer diagnosing a memory incident',
   '(OOMKilled container, OOM crash loop, memory eviction or a memory leak heading for its limit).',
+];
+const POD_FAILURE_ROLE = [
+  'You are a Kubernetes site reliability engineer diagnosing a pod failure',
+  '(crash loop, probe kill, image pull failure, container config error or unschedulable pod).',
+];
+
+const systemPrompt = (role: string[]): string => [
+  ...role,
   'Find the most likely root causes and explain them briefly for an on-call engineer.',
   '',
   `The incident context comes between ${CONTEXT_BEGIN} and ${CONTEXT_END}. It contains pod status,`,
@@ -54,7 +65,7 @@ export function buildDiagnosisMessages(input: DiagnosisPromptInput): LlmMessage[
   parts.push([CONTEXT_BEGIN, neutralise(input.contextText), CONTEXT_END].join('\n'));
   parts.push('Diagnose this incident. Reply with the JSON object only.');
   return [
-    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'system', content: systemPrompt(input.kind === undefined || incidentFamily(input.kind) === 'memory' ? MEMORY_ROLE : POD_FAILURE_ROLE) },
     { role: 'user', content: parts.join('\n\n') },
   ];
 }

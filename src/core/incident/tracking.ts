@@ -2,7 +2,7 @@
 // rules that keep the channel quiet (one message per incident, no re-analysis of unchanged
 // incidents, no resurrection of an old OOM) are tested without Redis or Slack.
 import type { Detection, IncidentReport, PodSnapshot } from '../model.ts';
-import { incidentFamily } from '../detection/family.ts';
+import { problemGroup } from '../detection/family.ts';
 import { transition } from './state.ts';
 
 export type TrackPlan =
@@ -22,7 +22,7 @@ export type TrackPlan =
  * crash loop recurring with the same limits is the same diagnosis, and never a new LLM call.
  */
 export function analysisKey(d: Detection): string {
-  return [d.kind, incidentFamily(d.kind), d.container, d.memoryLimit ?? '-', d.memoryRequest ?? '-'].join('|');
+  return [d.kind, problemGroup(d.kind), d.container, d.memoryLimit ?? '-', d.memoryRequest ?? '-'].join('|');
 }
 
 /** A later termination than the one already recorded, or more restarts of the same pod. */
@@ -57,13 +57,26 @@ export function recordOccurrence(report: IncidentReport, detection: Detection, a
 
 /** The container is crashing right now (waiting in back-off, or terminated by the OOM killer). */
 export function isStillFailing(pod: PodSnapshot | undefined, container: string): boolean {
+  if (pod?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')) return true;
   const c = pod?.containers.find((x) => x.name === container);
   if (!c) return false;
   if (pod?.reason === 'Evicted') return false;
-  if (c.state.kind === 'waiting') return c.state.reason === 'CrashLoopBackOff' || c.state.reason === 'RunContainerError';
+  if (c.state.kind === 'waiting') return FAILING_WAITS.has(c.state.reason ?? '');
   if (c.state.kind === 'terminated') return c.state.reason === 'OOMKilled';
   return false;
 }
+
+// Waiting reasons of a container that cannot run: a crash loop, or a start the kubelet cannot make.
+const FAILING_WAITS: ReadonlySet<string> = new Set([
+  'CrashLoopBackOff',
+  'RunContainerError',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+]);
 
 /**
  * An open incident resolves once nothing new happened for `quietMinutes` and the container is

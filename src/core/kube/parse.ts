@@ -65,6 +65,7 @@ const RawPod = obj({
     message: text,
     qosClass: text,
     startTime: time,
+    conditions: list(obj({ type: text, status: text, reason: text, message: text })),
     containerStatuses: list(RawContainerStatus),
     initContainerStatuses: list(RawContainerStatus),
     ephemeralContainerStatuses: list(RawContainerStatus),
@@ -213,6 +214,11 @@ function toOwners(raw: z.infer<typeof RawMetadata>['ownerReferences']): OwnerRef
   return owners;
 }
 
+function podConditions(raw: Array<{ type?: string; status?: string; reason?: string; message?: string }>): PodSnapshot['conditions'] {
+  const out = raw.flatMap((c) => (c.type !== undefined && c.status !== undefined ? [dropUndefined({ type: c.type, status: c.status, reason: c.reason, message: c.message })] : []));
+  return out.length > 0 ? out : undefined;
+}
+
 export function parsePod(json: unknown): PodSnapshot {
   requireKind(requireObject(json, 'Pod'), 'Pod');
   const raw = RawPod.parse(json);
@@ -230,6 +236,7 @@ export function parsePod(json: unknown): PodSnapshot {
     ownerReferences: toOwners(m.ownerReferences),
     creationTimestamp: m.creationTimestamp,
     startTime: status.startTime,
+    conditions: podConditions(status.conditions),
     containers: [
       ...mergeGroup('init', spec.initContainers, status.initContainerStatuses),
       ...mergeGroup('containers', spec.containers, status.containerStatuses),

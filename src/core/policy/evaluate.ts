@@ -4,6 +4,7 @@
 import type { Detection, Diagnosis, IncidentKind, Recommendation, Verdict } from '../model.ts';
 import { describeBytes, formatBytes, toBytes } from '../quantity.ts';
 import type { Policy, PolicySet } from './schema.ts';
+import { hasResourceDecision, incidentFamily } from '../detection/family.ts';
 
 export interface EffectivePolicy {
   namespace: string;
@@ -71,6 +72,13 @@ export function evaluatePolicy(policies: PolicySet, input: PolicyInput): Verdict
   if (eff.protected) deny(`namespace ${detection.namespace} is protected (by ${eff.protectedBy.join(', ')}): denied`);
   else reasons.push(`namespace ${detection.namespace} is not protected`);
 
+  if (!hasResourceDecision(detection.kind)) {
+    // Nothing to approve: the fix is in the app, its image or its config, not in its resources.
+    deny(`a ${incidentFamily(detection.kind)} incident carries no resource change to approve: fix the cause shown`);
+    reasons.push('auto-remediation off: the bot only explains');
+    return { allowed, policyName: policy.metadata.name, reasons, clamped: false, approvers: [...spec.approvers], autoRemediation: false };
+  }
+
   const limit = clampLimit(spec, detection, recommendation, reasons);
   if (limit.denial !== undefined) deny(limit.denial);
 
@@ -99,15 +107,8 @@ interface LimitOutcome {
 // Incidents that say a container needs more memory than it has: the kernel killed it, the
 // kubelet evicted it, or its usage is heading for the limit. Lowering (or keeping) the limit of
 // such a container brings the next kill sooner, so only a real increase is ever approvable.
-const MUST_RAISE_LIMIT: Record<IncidentKind, boolean> = {
-  OOMKilled: true,
-  OOMCrashLoop: true,
-  EvictedMemory: true,
-  MemoryLeakForecast: true,
-};
-
 export function mustRaiseLimit(kind: IncidentKind): boolean {
-  return MUST_RAISE_LIMIT[kind];
+  return incidentFamily(kind) === 'memory';
 }
 
 // Applies the max limit and the max increase factor (both only ever lower the recommendation),
@@ -142,7 +143,7 @@ function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, rea
     return {
       value,
       clamped,
-      denial: `recommended ${value} ${what} (${describeBytes(current)}): a container that ${SHORT_OF_MEMORY[d.kind]} needs more memory, not less; denied`,
+      denial: `recommended ${value} ${what} (${describeBytes(current)}): a container that ${SHORT_OF_MEMORY[d.kind] ?? 'ran short of memory'} needs more memory, not less; denied`,
     };
   }
   const factor = bytes / current;
@@ -170,7 +171,7 @@ function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, rea
   return { value, clamped };
 }
 
-const SHORT_OF_MEMORY: Record<IncidentKind, string> = {
+const SHORT_OF_MEMORY: Partial<Record<IncidentKind, string>> = {
   OOMKilled: 'was OOM-killed',
   OOMCrashLoop: 'keeps being OOM-killed',
   EvictedMemory: 'was evicted for memory',

@@ -6,6 +6,7 @@
 //   forecast horizon, with KRR-style headroom (× 1.15), and says how much time that buys.
 // Results are rounded up with formatBytes so the limit never lands below the arithmetic.
 import type { Detection, LeakTrend, Recommendation } from '../model.ts';
+import { incidentFamily } from '../detection/family.ts';
 import { describeDuration, describeRate } from '../detection/leak-forecast-detection.ts';
 import { describeBytes, formatBytes, MEBIBYTE, toBytes } from '../quantity.ts';
 import { requestWithinLimit } from './approved.ts';
@@ -32,6 +33,9 @@ export function recommendMemory(d: Detection, opts: RecommendOptions = {}): Reco
   const note = unreadable.length > 0 ? ` (ignored unreadable ${unreadable.join(', ')})` : '';
   const known = { limit, request, peak, note };
 
+  if (incidentFamily(d.kind) !== 'memory') {
+    return none(`a ${incidentFamily(d.kind)} incident (${d.kind}) is not fixed by a memory limit`);
+  }
   if (d.kind === 'MemoryLeakForecast') return leakProjection(d, known);
   return oomBump(d, known);
 }

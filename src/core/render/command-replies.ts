@@ -7,6 +7,7 @@ import type { AuditVerifyResult } from '../audit/verify-result.ts';
 import type { IncidentHistory } from '../incident/history.ts';
 import { escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
 import { messageLink } from './scan-summary.ts';
+import { hasResourceDecision, incidentFamily } from '../detection/family.ts';
 
 /** Under Slack's 4000-character guidance for a message's text. */
 export const REPLY_MAX = 3900;
@@ -42,9 +43,9 @@ export function incidentsReply(reports: readonly IncidentReport[]): string {
   if (reports.length === 0) return 'No open incidents.';
   const head = [`*Open incidents* (${reports.length}):`];
   const items = reports.map((r) => {
-    const label = esc(`${r.detection.kind} ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`, 150);
+    const label = esc(`${r.detection.kind} (${incidentFamily(r.detection.kind)}) ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`, 150);
     const title = r.slack ? `<${messageLink(r.slack)}|${label}>` : label;
-    const status = r.status === 'open' ? 'awaiting a decision' : r.status;
+    const status = r.status === 'open' ? (hasResourceDecision(r.detection.kind) ? 'awaiting a decision' : 'open') : r.status;
     return `• ${title} — ${status}, ${plural(r.occurrences, 'occurrence')}, last seen ${slackDate(r.lastSeen)}`;
   });
   return finish([...head, ...fitLines(items, REPLY_MAX - used(head))]);
@@ -79,7 +80,7 @@ export function historyReply(asked: string, entries: readonly WorkloadHistoryEnt
       const decided = i.decision ? `; ${decisionLine(i.decision)}` : '';
       const resolved = i.resolvedAt ? `; resolved ${slackDate(i.resolvedAt)}` : '';
       return (
-        `• ${slackDate(i.firstSeen)} ${esc(i.kind, 40)} in container ${esc(i.container, 63)}: limit ${esc(i.memoryLimit ?? 'none', 20)}, ` +
+        `• ${slackDate(i.firstSeen)} ${esc(i.kind, 40)} (${incidentFamily(i.kind)}) in container ${esc(i.container, 63)}: limit ${esc(i.memoryLimit ?? 'none', 20)}, ` +
         `recommended ${esc(i.recommendedLimit, 20)}, ${plural(i.occurrences, 'occurrence')}, ${i.status}${decided}${resolved}`
       );
     });

@@ -1,7 +1,7 @@
 // The one Slack message per incident: what happened, why, how sure, what to change, what the
 // policy says, and the Approve/Reject buttons while it is open. Every untrusted string (names,
 // logs, events, LLM output) is escaped; every limit is met by cutting visibly.
-import type { IncidentKind, IncidentReport, IncidentStatus, SimilarIncident } from '../model.ts';
+import type { IncidentReport, IncidentStatus, SimilarIncident } from '../model.ts';
 import { isoDay } from '../similar/summary.ts';
 import { toBytes } from '../quantity.ts';
 import { SLACK_LIMITS as L, type ActionsBlock, type Block, type RenderedMessage, type TextObject } from './block-kit.ts';
@@ -9,18 +9,13 @@ import { codeBlock, codeSpan, escapeMrkdwn, mention, slackDate, truncate } from 
 import { decisionBlocks } from './decision-blocks.ts';
 import { fitMessage } from './fit-message.ts';
 import { approvedMemory } from '../recommend/approved.ts';
+import { hasResourceDecision, incidentFamily, kindLabel } from '../detection/family.ts';
 
 export const APPROVE_ACTION_ID = 'incident_approve';
 export const REJECT_ACTION_ID = 'incident_reject';
 export const ACTIONS_BLOCK_ID = 'incident_actions';
 export const SAFETY_LINE = 'Auto-remediation: disabled — a decision is recorded, nothing is changed';
 
-const KIND_LABEL: Record<IncidentKind, string> = {
-  OOMKilled: 'OOMKilled',
-  OOMCrashLoop: 'OOM crash loop',
-  EvictedMemory: 'Evicted for memory',
-  MemoryLeakForecast: 'Memory leak forecast',
-};
 
 const STATUS_EMOJI: Record<IncidentStatus, string> = { open: '🔴', approved: '✅', rejected: '⛔', resolved: '🟢' };
 
@@ -36,8 +31,13 @@ export interface RenderIncidentOptions {
 }
 
 function header(r: IncidentReport): Block {
-  const text = `${STATUS_EMOJI[r.status]} ${KIND_LABEL[r.detection.kind]}: ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`;
+  const text = `${STATUS_EMOJI[r.status]} ${kindLabel(r.detection.kind)}: ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`;
   return { type: 'header', block_id: 'incident_header', text: { type: 'plain_text', text: truncate(text, L.headerText), emoji: true } };
+}
+
+function occurrenceLabel(kind: IncidentReport['detection']['kind']): string {
+  if (kind === 'EvictedMemory') return 'Evictions';
+  return incidentFamily(kind) === 'memory' ? 'OOM kills' : 'Seen';
 }
 
 function whatHappened(r: IncidentReport): Block[] {
@@ -51,7 +51,7 @@ function whatHappened(r: IncidentReport): Block[] {
     md(`*Workload*\n${name(`${r.workload.kind}/${r.workload.name}`)}`),
     md(`*Container*\n${name(d.container)} (${d.containerType})`),
     md(`*Node*\n${name(d.nodeName ?? r.node?.name)}${pressure ? ' ⚠️ MemoryPressure' : ''}`),
-    md(`*${d.kind === 'EvictedMemory' ? 'Evictions' : 'OOM kills'} / restarts*\n${r.occurrences} seen · ${d.restartCount} restart${d.restartCount === 1 ? '' : 's'}`),
+    md(`*${occurrenceLabel(d.kind)} / restarts*\n${r.occurrences} seen · ${d.restartCount} restart${d.restartCount === 1 ? '' : 's'}`),
     md(`*Memory limit / request*\n${name(d.memoryLimit)} / ${name(d.memoryRequest)}`),
     md(`*When*\n${slackDate(when)}${r.firstSeen !== when ? `\nfirst seen ${slackDate(r.firstSeen)}` : ''}`),
   ];
@@ -59,7 +59,7 @@ function whatHappened(r: IncidentReport): Block[] {
     {
       type: 'section',
       block_id: 'incident_what',
-      text: md(`*What happened:* ${escapeMrkdwn(truncate(d.reason, 200))}${exit}`),
+      text: md(`*What happened* (${incidentFamily(d.kind)}): ${escapeMrkdwn(truncate(d.reason, 200))}${exit}`),
       fields,
     },
   ];
@@ -107,6 +107,10 @@ function sameQuantity(a: string, b: string): boolean {
 
 function recommendation(r: IncidentReport): Block {
   const rec = r.recommendation;
+  if (!hasResourceDecision(r.detection.kind)) {
+    const text = `*Recommendation:* no resource change. A ${incidentFamily(r.detection.kind)} incident is fixed in the workload itself (its code, image, configuration or placement); the root cause above says where to look.`;
+    return { type: 'section', block_id: 'incident_recommendation', text: md(text) };
+  }
   const planned = approvedMemory(r);
   const lines = [
     `*Recommendation* (deterministic, ${escapeMrkdwn(rec.rule)}): limit ${codeSpan(rec.limit)}${rec.request ? `, request ${codeSpan(rec.request)}` : ''}`,
@@ -207,8 +211,13 @@ function buttons(r: IncidentReport): Block[] {
   ];
 }
 
+function noDecision(): Block[] {
+  const note = 'Nothing to approve or reject: no resource change is recommended. Ask in this thread for help with the cause.';
+  return [{ type: 'context', block_id: 'incident_approvers', elements: [md(note)] }];
+}
+
 function status(r: IncidentReport, showButtons: boolean): Block[] {
-  if (r.status === 'open') return showButtons ? buttons(r) : [];
+  if (r.status === 'open') return showButtons ? (hasResourceDecision(r.detection.kind) ? buttons(r) : noDecision()) : [];
   const blocks: Block[] = [];
   if ((r.status === 'approved' || r.status === 'rejected') && r.decision) blocks.push(...decisionBlocks(r, r.decision));
   else if (r.decision) {
@@ -220,7 +229,7 @@ function status(r: IncidentReport, showButtons: boolean): Block[] {
   }
   if (r.status === 'resolved') {
     const when = r.resolvedAt ? ` on ${slackDate(r.resolvedAt)}` : '';
-    blocks.unshift({ type: 'section', block_id: 'incident_status', text: md(`🟢 *Resolved*${when}: no new memory incident for this container since.`) });
+    blocks.unshift({ type: 'section', block_id: 'incident_status', text: md(`🟢 *Resolved*${when}: no new ${incidentFamily(r.detection.kind)} incident for this container since.`) });
   } else if (!r.decision) {
     blocks.push({ type: 'section', block_id: 'incident_status', text: md(`*Status:* ${r.status}`) });
   }
@@ -233,8 +242,11 @@ function fallbackText(r: IncidentReport): string {
   const who = r.decision && r.status !== 'open' ? ` by ${r.decision.userName ?? r.decision.userId}` : '';
   return escapeMrkdwn(
     truncate(
-      `${KIND_LABEL[d.kind]} in ${d.namespace}: ${r.workload.kind}/${r.workload.name} (pod ${d.pod}, container ${d.container}). ` +
-        `Recommended memory limit ${limit}; policy ${r.verdict.allowed ? 'allows' : 'denies'} it. Status: ${r.status}${who}.`,
+      `${kindLabel(d.kind)} in ${d.namespace}: ${r.workload.kind}/${r.workload.name} (pod ${d.pod}, container ${d.container}). ` +
+        (hasResourceDecision(d.kind)
+          ? `Recommended memory limit ${limit}; policy ${r.verdict.allowed ? 'allows' : 'denies'} it. `
+          : `A ${incidentFamily(d.kind)} incident: no resource change recommended. `) +
+        `Status: ${r.status}${who}.`,
       3000,
     ),
   );

@@ -1,7 +1,8 @@
 // The model scorecard: every decision is feedback on a recommendation, so per model and prompt
 // version count what people approved and rejected, how often the model fell back to rules, how
 // long it took to answer, and how long incidents waited for a human.
-import type { IncidentReport } from '../model.ts';
+import type { IncidentFamily, IncidentReport } from '../model.ts';
+import { familyCounts } from '../render/scan-summary.ts';
 import { escapeMrkdwn, truncate } from '../render/escape.ts';
 import { isoDay } from '../similar/summary.ts';
 
@@ -33,6 +34,8 @@ export interface Scorecard {
   since?: string;
   /** Most incidents first, then by model and prompt version. */
   rows: ScorecardRow[];
+  /** Incidents per family (memory, crash...), in the families' order. */
+  families?: Partial<Record<IncidentFamily, number>>;
 }
 
 /** Median; the mean of the two middle values for an even count. */
@@ -103,7 +106,8 @@ export function computeScorecard(reports: readonly IncidentReport[], opts: { now
     return out;
   });
   rows.sort((a, b) => b.incidents - a.incidents || a.model.localeCompare(b.model) || a.promptVersion.localeCompare(b.promptVersion));
-  return { now: opts.now, incidents: reports.length, ...(since !== undefined ? { since } : {}), rows };
+  const families = familyCounts(reports.map((r) => r.detection.kind));
+  return { now: opts.now, incidents: reports.length, ...(since !== undefined ? { since } : {}), rows, families };
 }
 
 /** "850 ms", "8.4 s", "14 min", "95 min", "3.5 h", "2.1 d": whole minutes up to two hours. */
@@ -142,7 +146,8 @@ function rowText(row: ScorecardRow): string {
 export function renderScorecard(card: Scorecard): string {
   const head = `*Model scorecard* — ${card.incidents} incident${card.incidents === 1 ? '' : 's'}${card.since ? ` since ${escapeMrkdwn(isoDay(card.since))}` : ''} (as of ${escapeMrkdwn(isoDay(card.now))})`;
   if (card.rows.length === 0) return `${head}\nNo incidents within retention yet: nothing to score.`;
-  const parts = [head, ...card.rows.slice(0, ROWS_SHOWN).map(rowText)];
+  const byFamily = Object.entries(card.families ?? {}).map(([f, n]) => `${f} ${n}`);
+  const parts = [byFamily.length > 0 ? `${head}\nBy family: ${byFamily.join(' · ')}` : head, ...card.rows.slice(0, ROWS_SHOWN).map(rowText)];
   if (card.rows.length > ROWS_SHOWN) parts.push(`_… ${card.rows.length - ROWS_SHOWN} more model/prompt combinations_`);
   return truncate(parts.join('\n\n'), TEXT_MAX);
 }

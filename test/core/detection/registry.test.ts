@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { detectIncidents } from '../../../src/core/detection/registry.ts';
-import { parsePod } from '../../../src/core/kube/parse.ts';
+import { DETECTION_RULES, detectIncidents, needsEvents } from '../../../src/core/detection/registry.ts';
+import { parseEvent, parsePod } from '../../../src/core/kube/parse.ts';
 import { DetectionSchema } from '../../../src/core/model.ts';
 import type { DetectionRule } from '../../../src/core/detection/rule.ts';
 import { kubeFixture } from '../../fixtures/kube/load.ts';
@@ -15,15 +15,26 @@ describe('detectIncidents', () => {
     ['pod-oom-init', [['OOMKilled', 'fetch-data']]],
     ['pod-oom-recovered-running', [['OOMKilled', 'api']]],
     ['pod-evicted-memory', [['EvictedMemory', 'cache']]],
-    ['pod-probe-kill-137', []],
-    ['pod-imagepullbackoff', []],
-    ['pod-exit1-crashloop', []],
-    ['pod-create-config-error', []],
+    // Without its events a kubelet kill is a crash loop; with them, a probe kill (below).
+    ['pod-probe-kill-137', [['CrashLoop', 'app']]],
+    ['pod-imagepullbackoff', [['ImagePullFailure', 'app']]],
+    ['pod-exit1-crashloop', [['CrashLoop', 'app']]],
+    ['pod-create-config-error', [['ConfigError', 'app']]],
+    ['pod-unschedulable', [['Unschedulable', 'worker']]],
     ['pod-evicted-disk', []],
   ])('%s → %j', (fixture, expected) => {
     const found = detectIncidents([pod(fixture)]);
     expect(found.map((d) => [d.kind, d.container])).toEqual(expected);
     for (const d of found) expect(DetectionSchema.parse(d)).toEqual(d);
+  });
+
+  it('a probe kill wins over the crash loop of the same container when its events are given', () => {
+    const p = pod('pod-probe-kill-137');
+    const events = (kubeFixture('events-web') as { items: unknown[] }).items.map(parseEvent);
+    expect(detectIncidents([p], DETECTION_RULES, events).map((d) => d.kind)).toEqual(['ProbeKill']);
+    expect(needsEvents([p])).toBe(true);
+    expect(needsEvents([pod('pod-imagepullbackoff')])).toBe(true);
+    expect(needsEvents([pod('pod-oom-crashloop-64mi'), pod('pod-exit1-crashloop'), pod('pod-unschedulable')])).toBe(false);
   });
 
   it('gives one OOM-family detection per container, the crash loop winning over plain OOMKilled', () => {

@@ -71,4 +71,21 @@ describe('shouldResolve', () => {
     expect(isStillFailing(running, 'app')).toBe(false);
     expect(isStillFailing(pod, 'other-container')).toBe(false);
   });
+
+  it.each([
+    ['ImagePullBackOff', true],
+    ['ErrImagePull', true],
+    ['CreateContainerConfigError', true],
+    ['CreateContainerError', true],
+    ['ContainerCreating', false],
+  ])('a container waiting in %s is failing: %s', (reason, failing) => {
+    const waiting = { ...pod, containers: pod.containers.map((c) => ({ ...c, state: { kind: 'waiting' as const, reason } })) };
+    expect(isStillFailing(waiting, 'app')).toBe(failing);
+  });
+
+  it('a pod the scheduler cannot place is failing until it is scheduled', () => {
+    const pending = { ...pod, containers: [], conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] };
+    expect(isStillFailing(pending, 'app')).toBe(true);
+    expect(isStillFailing({ ...pending, conditions: [{ type: 'PodScheduled', status: 'True' }] }, 'app')).toBe(false);
+  });
 });

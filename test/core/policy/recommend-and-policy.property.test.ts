@@ -14,7 +14,7 @@ import { crashLoop, evicted, leakForecast, oomKilled } from '../../fixtures/dete
 import { incidentReport } from '../../fixtures/incidents/report.ts';
 
 const Mi = 1024 ** 2;
-const BASE: Record<IncidentKind, Detection> = {
+const BASE: Partial<Record<IncidentKind, Detection>> = {
   OOMKilled: oomKilled,
   OOMCrashLoop: crashLoop,
   EvictedMemory: { ...evicted, namespace: 'demo' },
@@ -46,7 +46,7 @@ const detection = fc
     trend: fc.option(trend, { nil: undefined }),
   })
   .map(({ kind, limit, request, trend: t }): Detection => {
-    const { memoryLimit: _l, memoryRequest: _r, trend: _t, ...rest } = BASE[kind];
+    const { memoryLimit: _l, memoryRequest: _r, trend: _t, ...rest } = BASE[kind]!;
     return {
       ...rest,
       ...(limit !== undefined ? { memoryLimit: limit } : {}),

@@ -15,12 +15,21 @@ describe('incidentsReply', () => {
     expect(incidentsReply([])).toBe('No open incidents.');
   });
 
+  it('says an incident without a resource decision is open, not awaiting one', () => {
+    const r = incidentReport();
+    const crash = { ...r, detection: { ...r.detection, kind: 'CrashLoop' as const, reason: 'Error', exitCode: 1 } };
+    const text = incidentsReply([crash]);
+    expect(text).toContain('CrashLoop (crash) Deployment/checkout in demo');
+    expect(text).toContain(' — open, ');
+    expect(text).not.toContain('awaiting a decision');
+  });
+
   it('links each incident to its message and escapes names', () => {
     const a = incidentReport({ slack: { channel: 'C0INCIDENTS', ts: '1741079001.000100' } });
     const b = incidentReport({ id: 'inc-b', workload: { kind: 'Deployment', name: hostile }, status: 'approved' });
     const text = incidentsReply([a, b]);
     expect(text).toContain('*Open incidents* (2):');
-    expect(text).toContain('<https://slack.com/archives/C0INCIDENTS/p1741079001000100|OOMCrashLoop Deployment/checkout in demo>');
+    expect(text).toContain('<https://slack.com/archives/C0INCIDENTS/p1741079001000100|OOMCrashLoop (memory) Deployment/checkout in demo>');
     expect(text).toContain('awaiting a decision');
     expect(text).toContain('&lt;!channel&gt;');
     noForeignControls(text);
@@ -56,7 +65,7 @@ describe('historyReply', () => {
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^\*Deployment\/checkout\* in demo: 3 incidents, 7 occurrences, first seen <!date\^\d+\^/);
     expect(lines[1]).toBe('Memory limit over time: 128Mi → 256Mi');
-    expect(lines[2]).toContain('OOMCrashLoop in container app: limit 256Mi, recommended 512Mi, 4 occurrences, open');
+    expect(lines[2]).toContain('OOMCrashLoop (memory) in container app: limit 256Mi, recommended 512Mi, 4 occurrences, open');
     expect(lines[3]).toContain('approved by <@U0SREALICE>');
     expect(lines[3]).toContain('; resolved <!date^');
     expect(lines[4]).toContain('rejected by <@U0SREBOB>');

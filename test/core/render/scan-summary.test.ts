@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { messageLink, scanFailureText, scanSummaryText } from '../../../src/core/render/scan-summary.ts';
+import { familyCounts, messageLink, scanFailureText, scanSummaryText } from '../../../src/core/render/scan-summary.ts';
 
 describe('scanSummaryText', () => {
   it.each([
-    [{ namespace: 'demo', podsChecked: 12, newCount: 0, known: [], resolvedCount: 0 }, 'No memory incidents in demo (12 pods checked).'],
-    [{ namespace: 'demo', podsChecked: 1, newCount: 0, known: [], resolvedCount: 2 }, 'No memory incidents in demo (1 pod checked); 2 incidents resolved.'],
+    [{ namespace: 'demo', podsChecked: 12, newCount: 0, known: [], resolvedCount: 0 }, 'No incidents in demo (12 pods checked).'],
+    [{ namespace: 'demo', podsChecked: 1, newCount: 0, known: [], resolvedCount: 2 }, 'No incidents in demo (1 pod checked); 2 incidents resolved.'],
     [{ namespace: 'demo', podsChecked: 2, newCount: 1, known: [], resolvedCount: 0 }, 'Scan of demo: 1 memory incident (2 pods checked).\n1 new: analysis under way, each will be posted in the incident channel.'],
+    [
+      { namespace: 'shop', podsChecked: 9, newCount: 3, known: [], resolvedCount: 0, families: { memory: 1, crash: 1, image: 1 } },
+      'Scan of shop: 3 incidents: 1 memory, 1 crash, 1 image (9 pods checked).\n3 new: analysis under way, each will be posted in the incident channel.',
+    ],
+    [{ namespace: 'shop', podsChecked: 9, newCount: 2, known: [], resolvedCount: 0, families: { memory: 2 } }, 'Scan of shop: 2 memory incidents (9 pods checked).\n2 new: analysis under way, each will be posted in the incident channel.'],
   ])('%j', (input, expected) => {
     expect(scanSummaryText(input)).toBe(expected);
+  });
+
+  it('counts kinds by family in the families\' order', () => {
+    expect(familyCounts(['CrashLoop', 'OOMKilled', 'ProbeKill', 'Unschedulable'])).toEqual({ memory: 1, crash: 2, scheduling: 1 });
+    expect(Object.keys(familyCounts(['Unschedulable', 'OOMKilled']))).toEqual(['memory', 'scheduling']);
   });
 
   it('links known incidents and keeps names inert', () => {

@@ -102,7 +102,7 @@ describe('computeScorecard', () => {
   });
 
   it('is empty for no incidents', () => {
-    expect(computeScorecard([], { now: FIRST_SEEN })).toEqual({ now: FIRST_SEEN, incidents: 0, rows: [] });
+    expect(computeScorecard([], { now: FIRST_SEEN })).toEqual({ now: FIRST_SEEN, incidents: 0, rows: [], families: {} });
   });
 });
 
@@ -116,6 +116,7 @@ describe('renderScorecard', () => {
     ], { now: '2026-11-05T12:00:00Z' }));
     expect(text).toBe([
       '*Model scorecard* — 4 incidents since 2026-11-02 (as of 2026-11-05)',
+      'By family: memory 4',
       '',
       '*mistral* · prompt `diagnosis-v1`',
       '3 incidents · 2 approved · 1 rejected · 0 undecided · approval 67%',
