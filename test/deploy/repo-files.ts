@@ -65,3 +65,40 @@ export function findObject(objects: K8sObject[], kind: string, name: string): K8
   if (!found) throw new Error(`no ${kind} ${name}`);
   return found;
 }
+
+/** A binary or folder the chart tests need, from $<envVar> (set by .ci/run) or the cached build. */
+export interface TestTool {
+  name: string;
+  path: string;
+  found: boolean;
+  /** How to get it, for skip titles and CI failures. */
+  hint: string;
+}
+
+function findTestTool(name: string, envVar: string, cached: string, kind: 'binary' | 'folder', env: NodeJS.ProcessEnv): TestTool {
+  const path = env[envVar] ? resolve(env[envVar]) : join(REPO_ROOT, '.cache/test-tools', cached);
+  let found: boolean;
+  try {
+    accessSync(path, kind === 'binary' ? constants.X_OK : constants.R_OK);
+    found = kind === 'binary' || readdirSync(path).some((f) => f.endsWith('.yaml'));
+  } catch {
+    found = false;
+  }
+  const hint = `no ${name} at ${path}: run \`npm run test-tools:build\` (Go needed) or set ${envVar}`;
+  return { name, path, found, hint };
+}
+
+/** helm v3, built by scripts/test-tools/build-helm.sh; $HELM names another binary. */
+export function findHelm(env: NodeJS.ProcessEnv = process.env): TestTool {
+  return findTestTool('helm', 'HELM', 'helm', 'binary', env);
+}
+
+/** promtool, built by scripts/test-tools/build-promtool.sh; $PROMTOOL names another binary. */
+export function findPromtool(env: NodeJS.ProcessEnv = process.env): TestTool {
+  return findTestTool('promtool', 'PROMTOOL', 'promtool', 'binary', env);
+}
+
+/** The prometheus-operator CRD files, copied by scripts/test-tools/fetch-prometheus-operator-crds.sh. */
+export function findPrometheusOperatorCrds(env: NodeJS.ProcessEnv = process.env): TestTool {
+  return findTestTool('prometheus-operator CRDs', 'PROMETHEUS_OPERATOR_CRDS', 'prometheus-operator-crds', 'folder', env);
+}
