@@ -11,16 +11,19 @@ import { createDumpReader } from './adapters/kubernetes/dump-reader.ts';
 import { EXIT, exitCodeFor } from './cli/exit-codes.ts';
 import { runScanCommand, SCAN_USAGE } from './cli/scan-command.ts';
 import { runAuditCommand, AUDIT_USAGE } from './cli/audit-command.ts';
+import { DOCTOR_USAGE } from './cli/doctor-usage.ts';
 
 const USAGE = `kube-ai-sre — memory incidents in Kubernetes, explained and policy-gated
 
 ${SCAN_USAGE}
 ${AUDIT_USAGE}
+${DOCTOR_USAGE}
        kube-ai-sre help
 
-Exit codes: 0 no incidents, 1 incidents found, 2 usage, 3 namespace not found, 4 forbidden (RBAC),
-5 API server unreachable, 6 input file invalid, 7 Ollama unavailable (reports are rule-based),
-8 configuration or policy invalid, 9 audit chain broken, 10 Redis unavailable.`;
+Exit codes: 0 no incidents (doctor: every check passed), 1 incidents found, 2 usage, 3 namespace not found,
+4 forbidden (RBAC), 5 API server unreachable, 6 input file invalid, 7 Ollama unavailable (reports are
+rule-based), 8 configuration or policy invalid, 9 audit chain broken, 10 Redis unavailable, 11 Slack
+unavailable or misconfigured. doctor exits with the code of its first failed check.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -29,6 +32,11 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     out(USAGE);
     return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === 'doctor') {
+    // The doctor reads the whole environment, Slack included, as npm start would.
+    const { runDoctorCommand } = await import('./cli/doctor-command.ts');
+    return runDoctorCommand(rest, { stdout: out, stderr: err, env: process.env });
   }
   let config;
   try {

@@ -14,6 +14,7 @@ export const EXIT = {
   configInvalid: 8,
   auditBroken: 9,
   redisUnavailable: 10,
+  slackUnavailable: 11,
   internal: 70,
 } as const;
 
@@ -38,4 +39,20 @@ export function exitCodeForAuditVerify(outcome: AuditVerifyOutcome): number {
     case 'broken': return EXIT.auditBroken;
     case 'unreadable': return EXIT.redisUnavailable;
   }
+}
+
+/**
+ * `doctor`: the code of the first failed check's system, so a script can tell what to fix first
+ * (--json lists every check). Configuration and policies 8, Slack 11, a missing namespace 3,
+ * RBAC 4, the rest of Kubernetes 5, Redis 10, Ollama 7.
+ */
+export function exitCodeForCheck(id: string): number {
+  if (id.startsWith('config.') || id.startsWith('policies.') || id === 'kubernetes.config') return EXIT.configInvalid;
+  if (id.startsWith('slack.')) return EXIT.slackUnavailable;
+  if (id === 'kubernetes.namespaces') return EXIT.namespaceNotFound;
+  if (id.startsWith('kubernetes.rbac.')) return EXIT.forbidden;
+  if (id.startsWith('kubernetes.')) return EXIT.apiUnreachable;
+  if (id.startsWith('redis.')) return EXIT.redisUnavailable;
+  if (id.startsWith('ollama.')) return EXIT.llmUnavailable;
+  return EXIT.internal;
 }

@@ -105,7 +105,8 @@ type Outcome<T> = { ok: true; value: T; latencyMs: number } | { ok: false; code:
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
-function classify(err: unknown, signal: AbortSignal, timeoutMs: number): { code: ErrorCode; message: string } {
+/** Maps an SDK or fetch failure to a stable llm_* code and one line of message. */
+export function classify(err: unknown, signal: AbortSignal, timeoutMs: number): { code: ErrorCode; message: string } {
   if (signal.aborted) return { code: 'llm_timeout', message: `no answer within ${timeoutMs} ms` };
   const e = err as { name?: unknown; message?: unknown; status_code?: unknown; error?: unknown; cause?: unknown };
   if (e?.name === 'ResponseError' && typeof e.status_code === 'number') {

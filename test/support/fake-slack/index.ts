@@ -29,6 +29,8 @@ export interface FakeSlackOptions {
   users?: FakeUser[];
   /** How many POSTs a response_url takes (Slack: 5). */
   responseUrlUses?: number;
+  /** Scopes of the bot token (x-oauth-scopes; methods needing another answer missing_scope); the app manifest's by default. */
+  scopes?: string[];
 }
 
 export interface FakeSlack {
@@ -42,6 +44,8 @@ export interface FakeSlack {
   waitForCall(method: string, match?: (c: ApiCall) => boolean, timeoutMs?: number): Promise<ApiCall>;
   /** Programs the next `times` calls of `method` to fail: an error code, a 429 with Retry-After, or a bare HTTP status. */
   failNext(method: string, failure: Failure, times?: number): void;
+  /** Revokes a token (app uninstalled, token rotated): every later call with it answers token_revoked. */
+  revokeToken(token: string): void;
   addChannel(channel: FakeChannel): void;
   addUser(user: FakeUser): void;
   /** Every message in a channel (top level and replies), oldest first. */
@@ -112,6 +116,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const api = new FakeWebApi(identity);
   for (const c of opts.channels ?? [{ ...DEFAULT_CHANNEL, member: true }, { id: 'C0GENERAL', name: 'general', member: false }]) api.channels.set(c.id, c);
   for (const u of opts.users ?? DEFAULT_USERS) api.users.set(u.id, u);
+  if (opts.scopes) api.scopes = [...opts.scopes];
   const socketMode = new FakeSocketMode(identity.appId);
   const responseUses = opts.responseUrlUses ?? 5;
   const responseUrls = new Map<string, number>();
@@ -185,6 +190,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     waitForCall: (method, match = () => true, timeoutMs = 10_000) =>
       waitFor(`a ${method} call`, () => api.calls.find((c) => c.method === method && match(c)), on('call'), timeoutMs),
     failNext: (method, failure, times) => api.failNext(method, failure, times),
+    revokeToken: (token) => void api.revoked.add(token),
     addChannel: (c) => void api.channels.set(c.id, c),
     addUser: (u) => void api.users.set(u.id, u),
     messages: (channel) => [...(api.messages.get(channel) ?? [])],

@@ -17,6 +17,8 @@ export interface FakeChannel {
   name: string;
   /** Whether the bot was invited; posting elsewhere fails with not_in_channel. */
   member: boolean;
+  /** A private channel: reading its history needs groups:history. */
+  private?: boolean;
 }
 
 export interface FakeUser {
@@ -24,6 +26,8 @@ export interface FakeUser {
   name: string;
   real_name?: string;
   is_bot?: boolean;
+  /** A deactivated account. */
+  deleted?: boolean;
   tz?: string;
 }
 

@@ -23,8 +23,34 @@ class SlackError extends Error {
   }
 }
 
+/** The bot scopes manifests/slack-app.yaml asks for: what an installed app's token has. */
+export const DEFAULT_BOT_SCOPES = ['commands', 'chat:write', 'channels:history', 'groups:history', 'users:read'];
+
+/** The scope each method needs, as Slack checks it (history scope by channel type). */
+function neededScope(method: string, args: Args, channels: Map<string, FakeChannel>): string | undefined {
+  switch (method) {
+    case 'chat.postMessage':
+    case 'chat.update':
+    case 'chat.postEphemeral':
+      return 'chat:write';
+    case 'users.info':
+      return 'users:read';
+    case 'conversations.history':
+    case 'conversations.replies': {
+      const id = str(args.channel) ?? '';
+      return id.startsWith('G') || channels.get(id)?.private ? 'groups:history' : 'channels:history';
+    }
+    default:
+      return undefined;
+  }
+}
+
 export class FakeWebApi {
   readonly identity: FakeSlackIdentity;
+  /** Scopes of the bot token, sent in x-oauth-scopes and enforced per method (missing_scope). */
+  scopes: string[] = [...DEFAULT_BOT_SCOPES];
+  /** Tokens revoked (app uninstalled, token rotated): every call with one answers token_revoked. */
+  readonly revoked = new Set<string>();
   readonly calls: ApiCall[] = [];
   readonly channels = new Map<string, FakeChannel>();
   readonly users = new Map<string, FakeUser>();
@@ -60,6 +86,7 @@ export class FakeWebApi {
       'views.open': (a) => this.#viewsOpen(a),
       'users.info': (a) => this.#usersInfo(a),
       'conversations.replies': (a) => this.#replies(a),
+      'conversations.history': (a) => this.#history(a),
       'apps.connections.open': () => ({ url: this.openSocketUrl() }),
     };
   }
@@ -103,17 +130,25 @@ export class FakeWebApi {
     const handler = this.#handlers[method];
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method' } };
     if (!token) return { status: 200, body: { ok: false, error: 'not_authed' } };
+    if (this.revoked.has(token)) return { status: 200, body: { ok: false, error: 'token_revoked' } };
     const expected = method === 'apps.connections.open' ? this.identity.appToken : this.identity.botToken;
     if (token !== expected) {
       const wrongKind = method === 'apps.connections.open' ? token.startsWith('xoxb-') : token.startsWith('xapp-');
       return { status: 200, body: { ok: false, error: wrongKind ? 'not_allowed_token_type' : 'invalid_auth' } };
     }
+    // Slack names a bot token's scopes on every answer to it.
+    const headers = token === this.identity.botToken ? { 'x-oauth-scopes': this.scopes.join(',') } : undefined;
+    const withHeaders = (reply: ApiReply): ApiReply => (headers ? { ...reply, headers: { ...headers, ...reply.headers } } : reply);
+    const needed = token === this.identity.botToken ? neededScope(method, args, this.channels) : undefined;
+    if (needed && !this.scopes.includes(needed)) {
+      return withHeaders({ status: 200, body: { ok: false, error: 'missing_scope', needed, provided: this.scopes.join(',') } });
+    }
     const failure = this.#failures.get(method)?.shift();
-    if (failure !== undefined) return failureReply(failure);
+    if (failure !== undefined) return withHeaders(failureReply(failure));
     try {
-      return { status: 200, body: { ok: true, ...handler(args) } };
+      return withHeaders({ status: 200, body: { ok: true, ...handler(args) } });
     } catch (err) {
-      if (err instanceof SlackError) return { status: 200, body: { ok: false, error: err.message, ...err.extra } };
+      if (err instanceof SlackError) return withHeaders({ status: 200, body: { ok: false, error: err.message, ...err.extra } });
       throw err;
     }
   }
@@ -237,7 +272,7 @@ export class FakeWebApi {
         name: u.name,
         real_name: u.real_name ?? u.name,
         is_bot: u.is_bot ?? false,
-        deleted: false,
+        deleted: u.deleted ?? false,
         tz: u.tz ?? 'Europe/Paris',
         profile: { display_name: u.name, real_name: u.real_name ?? u.name },
       },
@@ -257,6 +292,15 @@ export class FakeWebApi {
     const more = start + limit < thread.length;
     return { messages: page.map((m) => this.#wire(m)), has_more: more, response_metadata: { next_cursor: more ? `cursor_${start + limit}` : '' } };
   }
+  /** Newest first, like Slack; a channel the bot was not invited to answers not_in_channel. */
+  #history(args: Args): Record<string, unknown> {
+    const ch = this.#writableChannel(args.channel);
+    const top = (this.messages.get(ch.id) ?? []).filter((m) => !m.thread_ts || m.thread_ts === m.ts).reverse();
+    const limit = Math.max(1, Math.min(999, Number(args.limit ?? 100) || 100));
+    const page = top.slice(0, limit);
+    return { messages: page.map((m) => this.#wire(m)), has_more: top.length > limit, pin_count: 0, response_metadata: { next_cursor: '' } };
+  }
+
 }
 
 function failureReply(f: Failure): ApiReply {
