@@ -5,7 +5,7 @@
 // ServiceAccount may only read; `helm uninstall` removes them and keeps the Redis volume.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiextensionsV1Api, ApiException, AuthorizationV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, ApiException, AuthorizationV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { beforeAll, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { describeWithCluster, useTestCluster } from '../support/cluster-context.ts';
