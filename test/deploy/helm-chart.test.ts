@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EnvSchema, loadConfig } from '../../src/config/env.ts';
 import { loadPolicies } from '../../src/config/policy-files.ts';
@@ -60,7 +60,8 @@ function agentEnvironment(objects: K8sObject[]): Record<string, string> {
 
 describeWithTools('Helm chart charts/kube-ai-sre-agent', [findHelm()], () => {
   beforeAll(async () => {
-    for (const combination of COMBINATIONS) rendered.set(combination, await renderChart({ values: valuesOf(combination) }));
+    const all = await Promise.all(COMBINATIONS.map((combination) => renderChart({ values: valuesOf(combination) })));
+    COMBINATIONS.forEach((combination, i) => rendered.set(combination, all[i]!));
   });
 
   it('is a v2 chart whose appVersion is the package version', () => {
@@ -76,7 +77,7 @@ describeWithTools('Helm chart charts/kube-ai-sre-agent', [findHelm()], () => {
     );
   });
 
-  it.each(COMBINATIONS)('helm lint --strict passes with %s', async (combination) => {
+  it.concurrent.for(COMBINATIONS)('helm lint --strict passes with %s', async (combination, { expect }) => {
     const args = ['lint', '--strict', CHART_DIR, ...valuesOf(combination).flatMap((v) => ['--values', join(REPO_ROOT, v)])];
     const result = await helm(args);
     expect(result.stdout + result.stderr).toContain('0 chart(s) failed');
@@ -176,10 +177,9 @@ describeWithTools('Helm chart charts/kube-ai-sre-agent', [findHelm()], () => {
     const checksums = (d: Deployment) => Object.entries(d.spec.template.metadata.annotations ?? {}).filter(([k]) => k.startsWith('checksum/'));
     const before = checksums(agentOf(objects));
     expect(before.map(([k]) => k).sort()).toEqual(['checksum/config', 'checksum/policies', 'checksum/secret']);
-    for (const set of ['policies.default.maxMemoryLimit=8Gi', 'ollama.model=llama3.1', 'slack.channelId=C0999999999']) {
-      const after = checksums(agentOf(await renderChart({ values: ['charts/kube-ai-sre-agent/ci/minimal-values.yaml'], set: [set] })));
-      expect(after, set).not.toEqual(before);
-    }
+    const changes = ['policies.default.maxMemoryLimit=8Gi', 'ollama.model=llama3.1', 'slack.channelId=C0999999999'];
+    const after = await Promise.all(changes.map((set) => renderChart({ values: ['charts/kube-ai-sre-agent/ci/minimal-values.yaml'], set: [set] })));
+    changes.forEach((set, i) => expect(checksums(agentOf(after[i]!)), set).not.toEqual(before));
   });
 
   it('defaults: no Secret is rendered; the agent reads the one created beforehand, named like manifests/', () => {
@@ -290,7 +290,7 @@ function describeWrongValues(): void {
     ['extraConfig with a non-variable name', 'extraConfig:\n  ollama-model: llama3', /at '\/extraConfig': additional properties 'ollama-model' not allowed/],
   ];
 
-  it.each(cases)('refuses %s with a message naming the value', async (_what, yaml, message) => {
+  it.concurrent.for(cases)('refuses %s with a message naming the value', async ([_what, yaml, message], { expect }) => {
     const file = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
     await writeFile(file, `${yaml}\n`);
     const result = await helm([...templateArgs(), '--values', file]);
@@ -299,3 +299,38 @@ function describeWrongValues(): void {
     expect(result.stdout).toBe('');
   });
 }
+
+describe('README "Install with Helm"', () => {
+  const readme = readRepoFile('README.md');
+  const section = readme.slice(readme.indexOf('## Install with Helm'), readme.indexOf('\n## ', readme.indexOf('## Install with Helm') + 1));
+  /** Maps whose entries are the user's own (labels, policies by name...): documented as one row. */
+  const WHOLE = new Set(['resources', 'policies', 'labels', 'annotations', 'nodeSelector', 'affinity', 'podAnnotations', 'podLabels', 'extraConfig', 'alertLabels']);
+
+  function valuePaths(values: Record<string, unknown>, prefix = ''): string[] {
+    return Object.entries(values).flatMap(([key, value]) => {
+      const path = prefix ? `${prefix}.${key}` : key;
+      const nested = typeof value === 'object' && value !== null && !Array.isArray(value) && !WHOLE.has(key) && Object.keys(value).length > 0;
+      return nested ? valuePaths(value as Record<string, unknown>, path) : [path];
+    });
+  }
+
+  it('comes before the kustomize way in the deployment docs', () => {
+    expect(section.length).toBeGreaterThan(0);
+    expect(readme.indexOf('## Install with Helm')).toBeLessThan(readme.indexOf('## In-cluster deployment'));
+  });
+
+  it('has a row for every value in values.yaml', () => {
+    const documented = new Set(
+      section.split('\n').filter((l) => l.startsWith('| `')).flatMap((l) => [...l.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!)),
+    );
+    const values = parse(readRepoFile('charts/kube-ai-sre-agent/values.yaml')) as Record<string, unknown>;
+    expect(valuePaths(values).filter((p) => !documented.has(p))).toEqual([]);
+    expect([...documented].filter((d) => /^[a-z][A-Za-z.]*$/.test(d) && !d.startsWith('KubeAiSre')).filter((d) => !valuePaths(values).includes(d))).toEqual([]);
+  });
+
+  it('lists every alert of the chart', () => {
+    const alerts = [...readRepoFile('charts/kube-ai-sre-agent/templates/prometheusrule.yaml').matchAll(/- alert: (\w+)/g)].map((m) => m[1]!);
+    expect(alerts.length).toBeGreaterThan(5);
+    for (const alert of alerts) expect(section, alert).toContain(`| \`${alert}\``);
+  });
+});
