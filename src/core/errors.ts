@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'input_invalid',
   'store_corrupt',
   'store_conflict',
+  'prometheus_unreachable',
+  'prometheus_timeout',
+  'prometheus_error',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

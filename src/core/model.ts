@@ -1,6 +1,7 @@
 // The core's own view of the cluster and of incidents. Adapters convert SDK objects into these;
 // nothing here depends on an SDK. Timestamps are ISO-8601 strings.
 import { z } from 'zod';
+import { IncidentSignalsSchema } from './signals/signal.ts';
 
 export const ContainerTypeSchema = z.enum(['app', 'init', 'sidecar', 'ephemeral']);
 export type ContainerType = z.infer<typeof ContainerTypeSchema>;
@@ -118,6 +119,7 @@ export const IncidentKindSchema = z.enum([
   'ImagePullFailure',
   'ConfigError',
   'Unschedulable',
+  'CpuThrottling',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKindSchema>;
 
@@ -252,6 +254,8 @@ export const IncidentReportSchema = z.object({
   slack: z.object({ channel: z.string(), ts: z.string() }).optional(),
   /** Similar past incidents shown in the message and given to the LLM. */
   similar: z.array(SimilarIncidentSchema).optional(),
+  /** Prometheus signals of the container, pod and node in the window before the incident. */
+  signals: IncidentSignalsSchema.optional(),
 });
 export type IncidentReport = z.infer<typeof IncidentReportSchema>;
 

@@ -5,7 +5,7 @@
 // Problem group names are part of stored fingerprints: never rename one.
 import type { IncidentFamily, IncidentKind } from '../model.ts';
 
-export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable';
+export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'cpu-throttling';
 
 interface KindInfo {
   family: IncidentFamily;
@@ -25,10 +25,13 @@ const KINDS: Record<IncidentKind, KindInfo> = {
   ImagePullFailure: { family: 'image', group: 'image', priority: 1, label: 'Image pull failure' },
   ConfigError: { family: 'config', group: 'config', priority: 1, label: 'Container config error' },
   Unschedulable: { family: 'scheduling', group: 'unschedulable', priority: 1, label: 'Unschedulable pod' },
+  CpuThrottling: { family: 'cpu', group: 'cpu-throttling', priority: 1, label: 'CPU throttling' },
 };
 
-// Families whose incidents carry a resource recommendation that people approve or reject.
-const RESOURCE_FAMILIES: ReadonlySet<IncidentFamily> = new Set(['memory', 'cpu']);
+// Families whose incidents carry a resource recommendation that people approve or reject. CPU
+// joins once a CPU limit can be recommended, policy-checked and shown as a change to apply end to
+// end; until then a cpu incident (CpuThrottling) is acknowledged or muted, like a crash.
+const RESOURCE_FAMILIES: ReadonlySet<IncidentFamily> = new Set(['memory']);
 
 export function incidentFamily(kind: IncidentKind): IncidentFamily {
   return KINDS[kind].family;
@@ -46,7 +49,7 @@ export function kindLabel(kind: IncidentKind): string {
   return KINDS[kind].label;
 }
 
-/** Memory and CPU incidents come with a resource change to approve or reject; the rest do not. */
+/** Memory incidents come with a resource change to approve or reject; the rest do not (yet: CPU). */
 export function hasResourceDecision(kind: IncidentKind): boolean {
   return RESOURCE_FAMILIES.has(incidentFamily(kind));
 }

@@ -129,6 +129,15 @@ function explain(d: Detection): { rootCauses: string[]; explanation: string; con
         explanation: `Pod ${d.namespace}/${d.pod} cannot be placed on any node; it stays Pending until a node fits.`,
         confidence: 0.7,
       };
+    case 'CpuThrottling':
+      return {
+        rootCauses: [
+          'The container needs more CPU than its limit allows, so the kernel pauses it in most scheduling periods',
+          'A CPU-hungry phase (load, garbage collection, too many threads for the limit) or a limit set too low',
+        ],
+        explanation: `${capital(who)} has been throttled by its CPU limit for a sustained time: requests slow down while it waits for its next CPU period. It is not crashing.`,
+        confidence: 0.6,
+      };
   }
 }
 
