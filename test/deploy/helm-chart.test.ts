@@ -246,6 +246,13 @@ describeWithTools('Helm chart charts/kube-ai-sre-agent', [findHelm()], () => {
     expect(JSON.parse(dashboard.data['kube-ai-sre-agent.json']!)).toEqual(JSON.parse(readRepoFile('charts/kube-ai-sre-agent/dashboards/kube-ai-sre-agent.json')));
   });
 
+  it('the README\'s install command renders a valid agent configuration', async () => {
+    const objects = await renderChart({ set: ['ollama.host=http://ollama.ollama.svc:11434', 'scan.namespaces={demo,shop}', 'policies.default.approvers={U0123ABCD}'] });
+    expect(loadConfig(agentEnvironment(objects)).SCAN_NAMESPACES).toEqual(['demo', 'shop']);
+    const policies = findObject(objects, 'ConfigMap', 'kube-ai-sre-policies') as ConfigMap;
+    expect(parse(policies.data['default.yaml']!)).toMatchObject({ spec: { approvers: ['U0123ABCD'], autoRemediation: false } });
+  });
+
   it('the cluster-wide values scan every namespace, in Slack HTTP mode, and pass optional settings through', () => {
     const objects = objectsOf('charts/kube-ai-sre-agent/ci/cluster-wide-values.yaml');
     const env = agentEnvironment(objects);
