@@ -185,8 +185,27 @@ export interface OnceLocks {
   forget(key: string): Promise<void>;
 }
 
+/** A fingerprint muted by someone, and the analysis key it had then (a new form ends the mute). */
+export interface FingerprintMute {
+  fingerprint: string;
+  until: string;
+  userId: string;
+  userName?: string;
+  at: string;
+  analysisKey: string;
+}
+
+/** Muted fingerprints: they outlive the incident that was muted, and expire on their own. */
+export interface FingerprintMutes {
+  /** Stores the mute for `ttlMs` (the caller's clock decides how long is left). */
+  setMute(mute: FingerprintMute, ttlMs: number): Promise<void>;
+  /** The mute in force for a fingerprint, if any (an expired one is gone). */
+  getMute(fingerprint: string): Promise<FingerprintMute | undefined>;
+  clearMute(fingerprint: string): Promise<void>;
+}
+
 /** Every part of the store over one connection, for wiring. */
-export type IncidentStore = IncidentRecords & IncidentHistoryIndex & IncidentThreads & OnceLocks;
+export type IncidentStore = IncidentRecords & IncidentHistoryIndex & IncidentThreads & OnceLocks & FingerprintMutes;
 
 // ---- Background jobs -------------------------------------------------------------------------
 

@@ -220,6 +220,18 @@ export const DecisionSchema = z.object({
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/** Someone in the channel took note of an incident (Acknowledge), without deciding anything. */
+export const AcknowledgementSchema = z.object({
+  userId: z.string(),
+  userName: z.string().optional(),
+  at: z.string(),
+});
+export type Acknowledgement = z.infer<typeof AcknowledgementSchema>;
+
+/** An incident muted until `until`: no posts and no LLM calls for its fingerprint meanwhile. */
+export const MuteSchema = AcknowledgementSchema.extend({ until: z.string() });
+export type Mute = z.infer<typeof MuteSchema>;
+
 /** A past incident like this one, found by embedding similarity, with what people decided. */
 export const SimilarIncidentSchema = z.object({
   id: z.string(),
@@ -249,6 +261,9 @@ export const IncidentReportSchema = z.object({
   lastSeen: z.string(),
   occurrences: z.number().int().positive(),
   decision: DecisionSchema.optional(),
+  /** Incidents without a resource decision are acknowledged and muted instead. */
+  acknowledged: AcknowledgementSchema.optional(),
+  mute: MuteSchema.optional(),
   resolvedAt: z.string().optional(),
   previousIncidentIds: z.array(z.string()),
   slack: z.object({ channel: z.string(), ts: z.string() }).optional(),

@@ -4,6 +4,7 @@
 // are deduplicated by id and incidents are claimed atomically by fingerprint.
 import { analysisKey, isNewOccurrence, planTracking, recordOccurrence, shouldResolve } from '../core/incident/tracking.ts';
 import { postIncidentOnce } from './post-incident.ts';
+import { isMuted, unmute } from '../core/incident/attention.ts';
 import type { FoundIncident, IncidentReport } from '../core/model.ts';
 import type { AuditLog, ChatNotifier, Clock, IncidentHistoryIndex, IncidentRecords, IncidentStore, JobQueue, Logger } from '../ports.ts';
 import type { DetectResult } from './detect-namespace.ts';
@@ -47,6 +48,18 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
     const plan = planTracking(found.detection, open, lastClosed, deps.hash);
     const log = deps.logger.child({ fingerprint: found.fingerprint, plan: plan.type });
 
+    if (await isSilenced(deps, found, open, now, log)) {
+      // Muted and unchanged in form: counted, never posted, updated or analyzed.
+      if (open && plan.type === 'recur') {
+        const counted = await deps.store.update(open.id, (cur) =>
+          cur.status === 'resolved' || !isNewOccurrence(cur.detection, found.detection) ? undefined : recordOccurrence(cur, found.detection, now.toISOString()));
+        summary.known.push(counted ?? open);
+      } else if (open) {
+        summary.known.push(open);
+      }
+      continue;
+    }
+
     // An incident whose first post failed (Slack down, bot not yet in the channel) is posted now.
     if (open && !open.slack && deps.notifier) {
       await postIncidentOnce({ ...deps, notifier: deps.notifier }, open).catch((err: unknown) =>
@@ -59,7 +72,7 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
       case 'new':
         await enqueueAnalysis(deps, found, undefined);
         summary.queuedNew.push(found.fingerprint);
-        log.info({ pod: found.detection.pod, kind: found.detection.kind }, 'new memory incident queued for analysis');
+        log.info({ pod: found.detection.pod, kind: found.detection.kind }, 'new incident queued for analysis');
         break;
       case 'unchanged':
         summary.known.push(open as IncidentReport);
@@ -103,6 +116,32 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
     if (resolved) summary.resolved.push(resolved);
   }
   return summary;
+}
+
+/**
+ * True while the fingerprint is muted and the incident is in the form it was muted in. A new form
+ * (another kind, other limits: its analysis key changed) ends the mute, and says so in the audit.
+ */
+async function isSilenced(deps: TrackDeps, found: FoundIncident, open: IncidentReport | undefined, now: Date, log: Logger): Promise<boolean> {
+  const m = await deps.store.getMute(found.fingerprint);
+  if (!m || !isMuted(m, now)) return false;
+  if (m.analysisKey === analysisKey(found.detection)) return true;
+  await deps.store.clearMute(found.fingerprint);
+  if (open?.mute) await deps.store.update(open.id, (cur) => (cur.mute ? unmuteReport(cur) : undefined));
+  await deps.audit.append({
+    actor: 'system',
+    action: 'unmuted',
+    ...(open ? { incidentId: open.id } : {}),
+    outcome: 'unmuted: it came back in a new form',
+    details: { fingerprint: found.fingerprint, kind: found.detection.kind, mutedBy: m.userId, mutedUntil: m.until },
+  });
+  log.info({ kind: found.detection.kind }, 'mute ended: the incident came back in a new form');
+  return false;
+}
+
+function unmuteReport(r: IncidentReport): IncidentReport | undefined {
+  const result = unmute(r);
+  return result.ok ? result.report : undefined;
 }
 
 async function resolveIncident(deps: TrackDeps, report: IncidentReport, now: Date, outcome: string, details: Record<string, string | number>): Promise<IncidentReport | undefined> {

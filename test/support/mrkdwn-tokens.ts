@@ -12,7 +12,8 @@ function texts(blocks: Block[]): TextObject[] {
       case 'context':
         return b.elements;
       case 'actions':
-        return b.elements.flatMap((e) => [e.text, ...(e.confirm ? [e.confirm.title, e.confirm.text] : [])]);
+        return b.elements.flatMap((e) =>
+          e.type === 'static_select' ? [e.placeholder, ...e.options.map((o) => o.text)] : [e.text, ...(e.confirm ? [e.confirm.title, e.confirm.text] : [])]);
       case 'divider':
         return [];
     }

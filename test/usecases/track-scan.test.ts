@@ -157,4 +157,52 @@ describe('trackScan', () => {
     expect(summary.queuedNew).toEqual([]);
     expect(analyses).toEqual([]);
   });
+
+  describe('a muted fingerprint', () => {
+    const mute = (r: IncidentReport, until = '2025-03-04T13:15:00.000Z', key = analysisKey(r.detection)) =>
+      store.setMute({ fingerprint: r.fingerprint, until, userId: 'U0SREALICE', at: NOW.toISOString(), analysisKey: key }, 3_600_000);
+
+    it('counts a recurrence without updating the message or analyzing', async () => {
+      setup();
+      await store.claim(posted().fingerprint, posted());
+      await mute(posted());
+      const base = foundIncident(posted());
+      const again = { ...base, detection: { ...base.detection, restartCount: 5, lastTerminatedAt: '2025-03-04T09:14:00Z' } };
+      const summary = await trackScan(deps, result([again]), { resolveMissing: true });
+      expect(updates).toEqual([]);
+      expect(analyses).toEqual([]);
+      expect(summary.known.map((r) => r.occurrences)).toEqual([2]);
+      expect((await store.get(posted().id))?.occurrences).toBe(2);
+    });
+
+    it('stays silent when its incident resolved and came back unchanged: no new incident, no analysis', async () => {
+      setup();
+      await mute(posted());
+      const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true });
+      expect(summary.queuedNew).toEqual([]);
+      expect(analyses).toEqual([]);
+    });
+
+    it('ends the mute when the incident comes back in a new form, and audits that', async () => {
+      setup();
+      await store.claim(posted().fingerprint, { ...posted(), mute: { userId: 'U0SREALICE', at: NOW.toISOString(), until: '2025-03-04T13:15:00.000Z' } });
+      await mute(posted());
+      const base = foundIncident(posted());
+      const newForm = { ...base, detection: { ...base.detection, memoryLimit: '256Mi' } };
+      await trackScan(deps, result([newForm]), { resolveMissing: true });
+      expect(await store.getMute(posted().fingerprint)).toBeUndefined();
+      expect((await store.get(posted().id))?.mute).toBeUndefined();
+      expect(analyses).toHaveLength(1);
+      const entries = [];
+      for await (const e of deps.audit.export()) entries.push(e);
+      expect(entries.map((e) => [e.actor, e.action, e.outcome])).toContainEqual(['system', 'unmuted', 'unmuted: it came back in a new form']);
+    });
+
+    it('is forgotten once it has ended', async () => {
+      setup();
+      await mute(posted(), '2025-03-04T09:00:00.000Z');
+      const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true });
+      expect(summary.queuedNew).toEqual([posted().fingerprint]);
+    });
+  });
 });

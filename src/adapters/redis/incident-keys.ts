@@ -11,6 +11,7 @@
 //   thread:{channel}:{ts}        incident id of a Slack thread root
 //   turns:{id}                   list of thread turns (JSON), capped by the caller's max
 //   seen:{key}                   dedup markers
+//   mute:{fingerprint}           a muted fingerprint (JSON), expiring when the mute ends
 // Every incident-related key expires `retentionDays` after its last write; history indexes drop
 // ids whose incident has expired when they are read.
 import type { IncidentReport } from '../../core/model.ts';
@@ -32,6 +33,7 @@ export function incidentKeys(prefix: string) {
     thread: (channel: string, ts: string) => `${p}thread:${channel}:${ts}`,
     turns: (id: string) => `${p}turns:${id}`,
     seen: (k: string) => `${p}seen:${k}`,
+    mute: (fp: string) => `${p}mute:${fp}`,
   };
 }
 

@@ -8,6 +8,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/
 import { AppError } from '../../core/errors.ts';
 import type { ChatNotifier } from '../../ports.ts';
 import { registerActions } from './actions.ts';
+import { registerAttentionActions } from './attention-actions.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { createChatNotifier, postToResponseUrl } from './chat-notifier.ts';
 import { registerCommands } from './commands.ts';
@@ -123,6 +124,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   };
   registerCommands(app, handlerDeps, deps.command);
   registerActions(app, handlerDeps);
+  registerAttentionActions(app, handlerDeps);
   registerThreadMessages(app, handlerDeps);
 
   let port: number | undefined;

@@ -56,10 +56,18 @@ export interface DividerBlock {
   block_id?: string;
 }
 
+/** A drop-down of fixed choices (e.g. how long to mute); each option's value comes back on choice. */
+export interface StaticSelectElement {
+  type: 'static_select';
+  action_id: string;
+  placeholder: PlainText;
+  options: Array<{ text: PlainText; value: string }>;
+}
+
 export interface ActionsBlock {
   type: 'actions';
   block_id?: string;
-  elements: ButtonElement[];
+  elements: Array<ButtonElement | StaticSelectElement>;
 }
 
 export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
@@ -81,6 +89,8 @@ export const SLACK_LIMITS = {
   actionsElements: 25,
   buttonText: 75,
   buttonValue: 2000,
+  /** Value of one option of a select menu. */
+  optionValue: 150,
   actionId: 255,
   blockId: 255,
   confirmTitle: 100,

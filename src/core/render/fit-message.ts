@@ -1,11 +1,22 @@
 // Last line of defence before a message leaves the renderer: whatever the builders produced,
 // the result fits every Block Kit limit, cutting visibly instead of letting Slack refuse the post.
-import { SLACK_LIMITS as L, type Block, type ButtonElement, type RenderedMessage, type TextObject } from './block-kit.ts';
+import { SLACK_LIMITS as L, type Block, type ButtonElement, type RenderedMessage, type StaticSelectElement, type TextObject } from './block-kit.ts';
 import { truncate } from './escape.ts';
 
 function fitText<T extends TextObject>(t: T, max: number): T {
   const text = t.text === '' ? ' ' : t.text;
   return { ...t, text: truncate(text, max) };
+}
+
+function fitElement(e: ButtonElement | StaticSelectElement): ButtonElement | StaticSelectElement | undefined {
+  return e.type === 'static_select' ? fitSelect(e) : fitButton(e);
+}
+
+// Like a button's value, an option whose value does not fit cannot be shortened: drop it.
+function fitSelect(s: StaticSelectElement): StaticSelectElement | undefined {
+  if (s.action_id.length > L.actionId) return undefined;
+  const options = s.options.filter((o) => o.value.length <= L.optionValue).map((o) => ({ ...o, text: fitText(o.text, L.buttonText) }));
+  return options.length > 0 ? { ...s, placeholder: fitText(s.placeholder, L.buttonText), options } : undefined;
 }
 
 function fitButton(b: ButtonElement): ButtonElement | undefined {
@@ -42,7 +53,7 @@ function fitBlock(block: Block): Block | undefined {
       return elements.length ? { ...block, ...base, elements } : undefined;
     }
     case 'actions': {
-      const elements = block.elements.map(fitButton).filter((b): b is ButtonElement => b !== undefined).slice(0, L.actionsElements);
+      const elements = block.elements.map(fitElement).filter((b) => b !== undefined).slice(0, L.actionsElements);
       return elements.length ? { ...block, ...base, elements } : undefined;
     }
     case 'divider':

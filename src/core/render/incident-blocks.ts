@@ -10,9 +10,24 @@ import { decisionBlocks } from './decision-blocks.ts';
 import { fitMessage } from './fit-message.ts';
 import { approvedMemory } from '../recommend/approved.ts';
 import { hasResourceDecision, incidentFamily, kindLabel } from '../detection/family.ts';
+import { describeMuteDuration, MUTE_DURATIONS, type MuteDuration } from '../incident/attention.ts';
 
 export const APPROVE_ACTION_ID = 'incident_approve';
 export const REJECT_ACTION_ID = 'incident_reject';
+export const ACKNOWLEDGE_ACTION_ID = 'incident_acknowledge';
+export const MUTE_ACTION_ID = 'incident_mute';
+export const UNMUTE_ACTION_ID = 'incident_unmute';
+
+/** A mute option's value: the incident id and the duration, e.g. "crash-3f9a…-m2x|4h". */
+export function muteOptionValue(incidentId: string, duration: MuteDuration): string {
+  return `${incidentId}|${duration}`;
+}
+
+export function parseMuteOptionValue(value: string): { incidentId: string; duration: string } | undefined {
+  const at = value.lastIndexOf('|');
+  if (at <= 0 || at === value.length - 1) return undefined;
+  return { incidentId: value.slice(0, at), duration: value.slice(at + 1) };
+}
 export const ACTIONS_BLOCK_ID = 'incident_actions';
 export const SAFETY_LINE = 'Auto-remediation: disabled — a decision is recorded, nothing is changed';
 
@@ -211,13 +226,42 @@ function buttons(r: IncidentReport): Block[] {
   ];
 }
 
-function noDecision(): Block[] {
-  const note = 'Nothing to approve or reject: no resource change is recommended. Ask in this thread for help with the cause.';
-  return [{ type: 'context', block_id: 'incident_approvers', elements: [md(note)] }];
+// Incidents without a resource decision: Acknowledge ("someone is on it") and Mute for a while.
+function attentionButtons(r: IncidentReport): Block[] {
+  const elements: ActionsBlock['elements'] = [];
+  if (!r.acknowledged) {
+    elements.push({ type: 'button', action_id: ACKNOWLEDGE_ACTION_ID, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge', emoji: true }, value: r.id });
+  }
+  if (r.mute) {
+    elements.push({ type: 'button', action_id: UNMUTE_ACTION_ID, text: { type: 'plain_text', text: 'Unmute', emoji: true }, value: r.id });
+  } else {
+    elements.push({
+      type: 'static_select',
+      action_id: MUTE_ACTION_ID,
+      placeholder: { type: 'plain_text', text: 'Mute for…', emoji: true },
+      options: (Object.keys(MUTE_DURATIONS) as MuteDuration[]).map((d) => ({
+        text: { type: 'plain_text', text: describeMuteDuration(d), emoji: true },
+        value: muteOptionValue(r.id, d),
+      })),
+    });
+  }
+  const note = `Nothing to approve or reject: no resource change is recommended. Acknowledge or mute: ${approvers(r)}.`;
+  return [
+    { type: 'context', block_id: 'incident_approvers', elements: [md(note)] },
+    { type: 'actions', block_id: ACTIONS_BLOCK_ID, elements },
+  ];
+}
+
+/** Who acknowledged or muted it, whatever its status. */
+function attention(r: IncidentReport): Block[] {
+  const lines: string[] = [];
+  if (r.acknowledged) lines.push(`👀 Acknowledged by ${mention(r.acknowledged.userId, r.acknowledged.userName)} on ${slackDate(r.acknowledged.at)}`);
+  if (r.mute) lines.push(`🔇 Muted by ${mention(r.mute.userId, r.mute.userName)} until ${slackDate(r.mute.until)}: no posts and no analysis unless it comes back in a new form`);
+  return lines.length > 0 ? [{ type: 'context', block_id: 'incident_attention', elements: [md(lines.join('\n'))] }] : [];
 }
 
 function status(r: IncidentReport, showButtons: boolean): Block[] {
-  if (r.status === 'open') return showButtons ? (hasResourceDecision(r.detection.kind) ? buttons(r) : noDecision()) : [];
+  if (r.status === 'open') return showButtons ? (hasResourceDecision(r.detection.kind) ? buttons(r) : attentionButtons(r)) : [];
   const blocks: Block[] = [];
   if ((r.status === 'approved' || r.status === 'rejected') && r.decision) blocks.push(...decisionBlocks(r, r.decision));
   else if (r.decision) {
@@ -263,6 +307,7 @@ export function renderIncidentMessage(report: IncidentReport, opts: RenderIncide
     ...similarIncidents(report),
     policy(report),
     { type: 'context', block_id: 'incident_safety', elements: [md(SAFETY_LINE)] },
+    ...attention(report),
     ...status(report, opts.showButtons ?? true),
   ];
   return fitMessage({ text: fallbackText(report), blocks });

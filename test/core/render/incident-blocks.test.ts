@@ -37,7 +37,7 @@ describe('renderIncidentMessage goldens', () => {
 describe('renderIncidentMessage', () => {
   it('offers Approve (primary) and Reject (danger) with confirms and the incident id on an open, allowed incident', () => {
     const msg = renderIncidentMessage(incidentReport());
-    const buttons = actions(msg.blocks)!.elements;
+    const buttons = actions(msg.blocks)!.elements.filter((e) => e.type === 'button');
     expect(buttons.map((b) => [b.action_id, b.style, b.value])).toEqual([
       [APPROVE_ACTION_ID, 'primary', 'inc-7f3a9c2e'],
       [REJECT_ACTION_ID, 'danger', 'inc-7f3a9c2e'],

@@ -53,6 +53,19 @@ function checkButton(el: Obj, at: string, errors: string[]): void {
   }
 }
 
+// Slack's limits for a static_select: placeholder 150, 1 to 100 options, option text 75, value 150.
+function checkSelect(el: Obj, at: string, errors: string[]): void {
+  checkText(el.placeholder, `${at}/placeholder`, 150, errors, 'plain_text');
+  checkLength(el.action_id, 255, `${at}/action_id`, errors, true);
+  if (!Array.isArray(el.options) || el.options.length === 0) return void errors.push(`must provide a non-empty array [json-pointer:${at}/options]`);
+  if (el.options.length > 100) errors.push(`must provide no more than 100 items [json-pointer:${at}/options]`);
+  el.options.forEach((o, i) => {
+    if (!isObj(o)) return void errors.push(`must provide an object [json-pointer:${at}/options/${i}]`);
+    checkText(o.text, `${at}/options/${i}/text`, 75, errors, 'plain_text');
+    checkLength(o.value, 150, `${at}/options/${i}/value`, errors, true);
+  });
+}
+
 function checkBlock(b: unknown, at: string, errors: string[], blockIds: Set<string>): void {
   if (!isObj(b)) return void errors.push(`must provide an object [json-pointer:${at}]`);
   if (typeof b.type !== 'string' || !BLOCK_TYPES.has(b.type)) return void errors.push(`must be a valid block type [json-pointer:${at}/type]`);
@@ -97,6 +110,8 @@ function checkBlock(b: unknown, at: string, errors: string[], blockIds: Set<stri
         b.elements.forEach((e, i) => {
           if (!isObj(e)) return void errors.push(`must provide an object [json-pointer:${at}/elements/${i}]`);
           if (e.type === 'button') checkButton(e, `${at}/elements/${i}`, errors);
+          else if (e.type === 'static_select') checkSelect(e, `${at}/elements/${i}`, errors);
+          else errors.push(`must be a valid element type [json-pointer:${at}/elements/${i}/type]`);
           if (typeof e.action_id === 'string') {
             if (actionIds.has(e.action_id)) errors.push(`duplicate action_id ${e.action_id} [json-pointer:${at}/elements/${i}/action_id]`);
             actionIds.add(e.action_id);

@@ -36,6 +36,8 @@ export interface SlashCommandInput {
 export interface BlockActionInput {
   actionId: string;
   value?: string;
+  /** A choice from a select menu instead of a button click: the chosen option's value and text. */
+  selectedOption?: { value: string; text: string };
   blockId?: string;
   buttonText?: string;
   user?: Actor;
@@ -133,14 +135,23 @@ export function payloadBuilders(identity: FakeSlackIdentity, newResponseUrl: () 
         state: { values: {} },
         response_url: o.response_url ?? newResponseUrl(),
         actions: [
-          {
-            type: 'button',
-            action_id: o.actionId,
-            block_id: o.blockId ?? 'incident_actions',
-            text: { type: 'plain_text', text: o.buttonText ?? o.actionId, emoji: true },
-            ...(o.value !== undefined ? { value: o.value } : {}),
-            action_ts: nowTs(),
-          },
+          o.selectedOption
+            ? {
+                type: 'static_select',
+                action_id: o.actionId,
+                block_id: o.blockId ?? 'incident_actions',
+                selected_option: { text: { type: 'plain_text', text: o.selectedOption.text, emoji: true }, value: o.selectedOption.value },
+                placeholder: { type: 'plain_text', text: 'Select', emoji: true },
+                action_ts: nowTs(),
+              }
+            : {
+                type: 'button',
+                action_id: o.actionId,
+                block_id: o.blockId ?? 'incident_actions',
+                text: { type: 'plain_text', text: o.buttonText ?? o.actionId, emoji: true },
+                ...(o.value !== undefined ? { value: o.value } : {}),
+                action_ts: nowTs(),
+              },
         ],
       },
     };

@@ -9,7 +9,9 @@ export type ContainerScenario =
   | { kind: 'running'; restartCount?: number }
   | { kind: 'oom-killed'; restartCount?: number }
   | { kind: 'crash-loop-after-oom'; restartCount?: number; backOff?: string }
-  | { kind: 'recovered-after-oom'; restartCount?: number };
+  | { kind: 'recovered-after-oom'; restartCount?: number }
+  /** Restarting for a reason other than the OOM killer: exit 1 by default. */
+  | { kind: 'crash-loop'; restartCount?: number; exitCode?: number; reason?: string };
 
 type Json = Record<string, unknown>;
 
@@ -48,6 +50,15 @@ export function containerStatus(container: V1Container, scenario: ContainerScena
           message: `back-off ${scenario.backOff ?? '2m40s'} restarting failed container=${container.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`,
         } },
         lastState: { terminated: oomTermination(now) },
+      };
+    case 'crash-loop':
+      return {
+        ...base(container, scenario.restartCount ?? 5, false),
+        state: { waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off 2m40s restarting failed container=${container.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`,
+        } },
+        lastState: { terminated: { exitCode: scenario.exitCode ?? 1, reason: scenario.reason ?? 'Error', startedAt: ago(now, 45), finishedAt: ago(now, 5), containerID: containerId() } },
       };
     case 'recovered-after-oom':
       return {
