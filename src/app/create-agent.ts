@@ -33,6 +33,7 @@ import { runAnalysis, type RunAnalysisDeps } from '../usecases/run-analysis.ts';
 import { runScanJob, type ScanJobDeps } from '../usecases/run-scan-job.ts';
 import { hasModel, instrumentLlm } from './instrument-llm.ts';
 import { createWatchHandler } from './watch-handler.ts';
+import { beginWork, type WorkStart } from './begin-work.ts';
 
 export interface AgentOverrides {
   kubeConfig?: KubeConfig;
@@ -151,29 +152,34 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   let namespaceRefresh: NodeJS.Timeout | undefined;
   let watch: PodWatch | undefined;
   let health: HealthServer | undefined;
+  let work: WorkStart | undefined;
   let namespaces: string[] = [];
   const shutdown = async (): Promise<void> => {
+    await work?.stop();
     if (namespaceRefresh) clearInterval(namespaceRefresh);
     await watch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'pod watch did not stop cleanly'));
     await slack?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Slack app did not stop cleanly'));
     await closeAll({ workers, queues, connections }).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'queues did not close cleanly'));
     await health?.close();
   };
-  try {
-    const configured = config.SCAN_NAMESPACES.length > 0;
-    const everyMs = config.SCAN_INTERVAL_SECONDS * 1000;
-    namespaces = configured ? config.SCAN_NAMESPACES : await allowedNamespaces(cluster, logger);
-    await queues.syncScanSchedules(namespaces, everyMs);
+  const configured = config.SCAN_NAMESPACES.length > 0;
+  const everyMs = config.SCAN_INTERVAL_SECONDS * 1000;
+  /** Needs the API server (and Redis); safe to run again after a failure. */
+  const startScansAndWatch = async (stopping: () => boolean): Promise<void> => {
+    const current = configured ? await answered(cluster, config.SCAN_NAMESPACES) : await allowedNamespaces(cluster, logger);
+    await queues.syncScanSchedules(current, everyMs);
+    namespaces = current;
     logger.info({ namespaces, everySeconds: config.SCAN_INTERVAL_SECONDS }, 'scan schedules in place');
     // Without SCAN_NAMESPACES, namespaces created later get their schedule at the next refresh.
-    namespaceRefresh = configured ? undefined : setInterval(() => {
-      allowedNamespaces(cluster, logger)
-        .then((current) => queues.syncScanSchedules(current, everyMs))
-        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the namespaces to scan'));
-    }, Math.max(everyMs, 60_000));
-    namespaceRefresh?.unref();
-
-    if (config.WATCH_ENABLED) {
+    if (!configured && !namespaceRefresh) {
+      namespaceRefresh = setInterval(() => {
+        allowedNamespaces(cluster, logger)
+          .then((latest) => queues.syncScanSchedules(latest, everyMs))
+          .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the namespaces to scan'));
+      }, Math.max(everyMs, 60_000));
+      namespaceRefresh.unref();
+    }
+    if (config.WATCH_ENABLED && !watch && !stopping()) {
       // An empty scope means every namespace the watch sees (it runs cluster-wide then).
       const onPod = createWatchHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES) });
       watch = await startPodWatch({
@@ -184,7 +190,13 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
         onRestart: (reason) => metrics.watchRestartsTotal.inc({ reason }),
       });
     }
+  };
 
+  try {
+    // An API server that does not answer at start does not end the process: the agent serves
+    // probes and Slack, /readyz says what it waits for, and the work begins when it answers.
+    work = await beginWork(startScansAndWatch, { logger });
+    if (!work.begun) logger.warn({ reason: work.waiting }, 'started without the API server answering: scans and the pod watch begin when it does');
     if (slack) await slack.start();
     health = await startHealthServer({
       port: config.HEALTH_PORT,
@@ -193,7 +205,10 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
       logger,
       checks: {
         redis: async () => { await redis.ping(); },
-        kubernetes: async () => { await cluster.namespaceExists(namespaces[0] ?? 'default'); },
+        kubernetes: async () => {
+          if (!work?.begun) throw new Error(`waiting to begin work: ${work?.waiting ?? 'starting'}`);
+          await cluster.namespaceExists(namespaces[0] ?? 'default');
+        },
         ...(slack ? { slack: () => slack.checkAuth() } : {}),
       },
       degradedChecks: rawLlm?.listModels
@@ -238,6 +253,16 @@ function forecaster(config: Config, kubeConfig: KubeConfig, redis: Redis, clock:
   };
   return (namespace: string, pods: Parameters<typeof forecastNamespace>[1]['pods']) =>
     forecastNamespace(deps, { namespace, pods, horizonMinutes: config.FORECAST_HORIZON_MINUTES });
+}
+
+/** The configured namespaces, once the API server answers (a refusal is an answer too). */
+async function answered(cluster: ClusterReader, namespaces: string[]): Promise<string[]> {
+  try {
+    await cluster.namespaceExists(namespaces[0] ?? 'default');
+  } catch (err) {
+    if (!isAppError(err, 'k8s_forbidden')) throw err;
+  }
+  return namespaces;
 }
 
 async function allowedNamespaces(cluster: ClusterReader, logger: Logger): Promise<string[]> {

@@ -2,7 +2,6 @@
 // the demo incident from its scheduled scan, answers /healthz, /readyz and /metrics, reports a
 // missing model as degraded, and stops cleanly on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithCluster, useTestCluster } from '../support/cluster-context.ts';
@@ -12,24 +11,10 @@ import { startFakeOllama, type FakeOllama } from '../support/fake-ollama.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack/index.ts';
 import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from '../support/redis-keys.ts';
 import { freePort } from '../support/test-cluster/free-port.ts';
+import { botPid } from '../support/npm-start-process.ts';
 import { connectRedis } from '../../src/adapters/redis/connection.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The node process running src/main.ts under `npm start` (npm may put a shell in between). */
-function botPid(npmPid: number): number {
-  const queue = [npmPid];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-    if (pid !== npmPid && cmdline.includes('src/main.ts') && !cmdline.startsWith('sh ')) return pid;
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      if (children) queue.push(...children.split(' ').map(Number));
-    }
-  }
-  throw new Error('the bot process was not found under npm start');
-}
 
 describeWithCluster('npm start', () => {
   const cluster = useTestCluster();

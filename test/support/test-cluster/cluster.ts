@@ -21,6 +21,8 @@ export interface TestCluster {
   dir: string;
   /** Stops and starts kube-apiserver on the same port and etcd data (watch-resilience tests). */
   restart(): Promise<void>;
+  /** Stops kube-apiserver only (etcd keeps the data); restart() starts it again on the same port. */
+  stopApiServer(): Promise<void>;
   /** PIDs of the processes running now (etcd, kube-apiserver). */
   pids(): number[];
   stop(): Promise<void>;
@@ -56,8 +58,12 @@ export async function startTestCluster(binaries: ClusterBinaries): Promise<TestC
       apiServer = undefined;
       apiServer = await startApiServer(opts);
     };
+    const stopApiServer = async (): Promise<void> => {
+      await apiServer?.stop();
+      apiServer = undefined;
+    };
     const pids = (): number[] => [etcd?.process, apiServer].flatMap((p) => (p && !p.hasExited() ? [p.pid] : []));
-    return { server, kubeconfigPath, certs, dir, restart, pids, stop };
+    return { server, kubeconfigPath, certs, dir, restart, stopApiServer, pids, stop };
   } catch (err) {
     await stop();
     throw err;
