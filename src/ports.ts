@@ -22,6 +22,12 @@ export interface LogRequest {
   limitBytes: number;
 }
 
+/** One pod whose workload is wanted: its controlling owner (if any) and its name. */
+export interface OwnerLookup {
+  owner: OwnerRef | undefined;
+  podName: string;
+}
+
 /** Read-only view of a cluster. Errors are AppError with k8s_* codes. */
 export interface ClusterReader {
   listPods(namespace: string): Promise<PodSnapshot[]>;
@@ -30,6 +36,12 @@ export interface ClusterReader {
   readNode(name: string): Promise<NodeSnapshot | undefined>;
   /** Follows ownerReferences (ReplicaSet → Deployment...) to the top-level workload. */
   resolveWorkload(namespace: string, owner: OwnerRef | undefined, podName: string): Promise<WorkloadRef>;
+  /**
+   * The same for many pods of one namespace at once, in order (a scan's incidents): a reader may
+   * list each owner kind once instead of reading owner by owner. Optional: without it, callers
+   * resolve pod by pod.
+   */
+  resolveWorkloads?(namespace: string, lookups: OwnerLookup[]): Promise<WorkloadRef[]>;
   namespaceExists(namespace: string): Promise<boolean>;
   /** Every namespace the credentials may list (scan targets when none are configured). */
   listNamespaces(): Promise<string[]>;

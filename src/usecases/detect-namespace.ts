@@ -2,8 +2,8 @@
 // no LLM; the expensive part (analyze-incident) runs only for new or changed incidents.
 import { DETECTION_RULES, detectIncidents, needsEvents } from '../core/detection/registry.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
-import type { Detection, FoundIncident, PodSnapshot } from '../core/model.ts';
-import type { ClusterReader } from '../ports.ts';
+import type { Detection, FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
+import type { ClusterReader, OwnerLookup } from '../ports.ts';
 import { AppError } from '../core/errors.ts';
 
 export type { FoundIncident };
@@ -37,10 +37,13 @@ export async function detectPods(cluster: ClusterReader, namespace: string, pods
 export async function toFoundIncidents(cluster: ClusterReader, namespace: string, detections: Detection[], pods: PodSnapshot[]): Promise<FoundIncident[]> {
   const byName = new Map(pods.map((p) => [p.name, p]));
   const found = new Map<string, FoundIncident>();
-  for (const detection of detections) {
+  const tied = detections.flatMap((detection) => {
     const pod = byName.get(detection.pod);
-    if (!pod) continue;
-    const workload = await cluster.resolveWorkload(namespace, detection.owner, detection.pod);
+    return pod ? [{ detection, pod }] : [];
+  });
+  const workloads = await resolveWorkloads(cluster, namespace, tied.map(({ detection }) => ({ owner: detection.owner, podName: detection.pod })));
+  for (const [i, { detection, pod }] of tied.entries()) {
+    const workload = workloads[i]!;
     const fp = fingerprint(detection, workload);
     // Several pods of one workload crash the same way: one incident, the latest crash as its face.
     const current = found.get(fp);
@@ -49,4 +52,13 @@ export async function toFoundIncidents(cluster: ClusterReader, namespace: string
     }
   }
   return [...found.values()];
+}
+
+/** All at once when the reader can (one list per owner kind), else pod by pod. */
+async function resolveWorkloads(cluster: ClusterReader, namespace: string, lookups: OwnerLookup[]): Promise<WorkloadRef[]> {
+  if (lookups.length === 0) return [];
+  if (cluster.resolveWorkloads) return cluster.resolveWorkloads(namespace, lookups);
+  const out: WorkloadRef[] = [];
+  for (const { owner, podName } of lookups) out.push(await cluster.resolveWorkload(namespace, owner, podName));
+  return out;
 }

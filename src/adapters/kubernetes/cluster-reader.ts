@@ -1,38 +1,53 @@
-// ClusterReader over the Kubernetes API (read-only: get/list only). SDK objects become core
-// snapshots here; failures become AppErrors with k8s_* codes.
-import { AppsV1Api, BatchV1Api, CoreV1Api, ApiException, type KubeConfig, type V1ObjectMeta, type V1OwnerReference } from '@kubernetes/client-node';
+// ClusterReader over the Kubernetes API (read-only: get/list only). The API's JSON becomes core
+// snapshots here (read as plain JSON, page by page); failures become AppErrors with k8s_* codes.
+import { apiErrorStatus, toK8sError, type K8sAction } from './k8s-error.ts';
+import type { KubeConfig } from './vendor/client-node.js';
 import { isAppError } from '../../core/errors.ts';
+import { parseEvent, parseNode, parsePod } from '../../core/kube/parse.ts';
 import type { EventSnapshot, OwnerRef, PodSnapshot, WorkloadRef } from '../../core/model.ts';
-import type { ClusterReader, LogRequest } from '../../ports.ts';
-import { toK8sError, type K8sAction } from './k8s-error.ts';
-import { requestTimeout } from './request-timeout.ts';
-import { eventToSnapshot, nodeToSnapshot, podToSnapshot } from './to-snapshot.ts';
+import type { ClusterReader, LogRequest, OwnerLookup } from '../../ports.ts';
+import { createKubeJson, forEachPage, METADATA_LIST_ACCEPT, type KubeJson } from './kube-json.ts';
 
 export interface ClusterReaderOptions {
   /** Per request; a namespace listing is paged, each page gets this much. */
   timeoutMs?: number;
   pageSize?: number;
+  /**
+   * A scan that needs more distinct owners of one kind than this reads them with one list of that
+   * kind (metadata only) instead of one read each.
+   */
+  ownerReadsBeforeList?: number;
 }
 
 // What the API server answers (400) when there is no such log yet: no previous instance of the
 // container, or a container that never started. Not an error for us: the log is empty.
 const NO_LOG_PATTERNS = [/previous terminated container .* not found/i, /is waiting to start/i];
 
-function controllerOf(meta: V1ObjectMeta | undefined): V1OwnerReference | undefined {
-  const owners = meta?.ownerReferences ?? [];
-  return owners.find((o) => o.controller) ?? owners[0];
+/** Owner kinds read to find the workload above them, and where they live in the API. */
+const OWNER_KINDS: Record<string, { resource: string; list: string; get: string }> = {
+  ReplicaSet: { resource: 'replicaset', list: 'replicasets', get: '/apis/apps/v1/namespaces/{ns}/replicasets' },
+  Job: { resource: 'job', list: 'jobs', get: '/apis/batch/v1/namespaces/{ns}/jobs' },
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const enc = encodeURIComponent;
+
+/** The controlling owner in an object's metadata (or its first owner), from the API's JSON. */
+function controllerOf(meta: unknown): { kind: string; name: string } | undefined {
+  const owners = isRecord(meta) && Array.isArray(meta.ownerReferences) ? meta.ownerReferences.filter(isRecord) : [];
+  const top = owners.find((o) => o.controller === true) ?? owners[0];
+  return top && typeof top.kind === 'string' && typeof top.name === 'string' ? { kind: top.kind, name: top.name } : undefined;
 }
 
-function bodyText(err: ApiException<unknown>): string {
-  return typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? '');
+function bodyText(err: unknown): string {
+  const body = (err as { body?: unknown }).body;
+  return typeof body === 'string' ? body : JSON.stringify(body ?? '');
 }
 
 export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions = {}): ClusterReader {
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const batch = kc.makeApiClient(BatchV1Api);
-  const timeout = requestTimeout(opts.timeoutMs ?? 20_000);
+  const kube: KubeJson = createKubeJson(kc, { timeoutMs: opts.timeoutMs ?? 20_000 });
   const pageSize = opts.pageSize ?? 500;
+  const ownerReadsBeforeList = opts.ownerReadsBeforeList ?? 2;
 
   async function call<T>(action: K8sAction, fn: () => Promise<T>): Promise<T> {
     try {
@@ -42,88 +57,130 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
     }
   }
 
-  /** Follows `continue` tokens so large namespaces are read in pages. */
-  async function listAll<T>(action: K8sAction, page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
-    const items: T[] = [];
-    let cont: string | undefined;
-    do {
-      const res = await call(action, () => page(cont));
-      items.push(...res.items);
-      cont = res.metadata?._continue || undefined;
-    } while (cont);
-    return items;
+  /** Lists a namespaced collection page by page, converting each page's items as it arrives. */
+  async function listConverted<T>(action: K8sAction, path: string, convert: (item: unknown) => T): Promise<T[]> {
+    const out: T[] = [];
+    await call(action, () => forEachPage(kube, path, { limit: pageSize }, (items) => {
+      for (const item of items) out.push(convert(item));
+    }));
+    return out;
   }
 
   /** Reads an owner; undefined when it is gone or we may not read it (the caller falls back). */
-  async function readOwner<T>(action: K8sAction, fn: () => Promise<T>): Promise<T | undefined> {
+  async function readOwnerController(kind: string, namespace: string, name: string): Promise<{ kind: string; name: string } | undefined> {
+    const where = OWNER_KINDS[kind]!;
     try {
-      return await call(action, fn);
+      const json = await call({ verb: 'get', resource: where.resource, name, namespace }, () =>
+        kube.getJson(`${where.get.replace('{ns}', enc(namespace))}/${enc(name)}`));
+      return controllerOf(isRecord(json) ? json.metadata : undefined);
     } catch (err) {
       if (isAppError(err, 'k8s_forbidden') || isAppError(err, 'k8s_not_found')) return undefined;
       throw err;
     }
   }
 
+  /**
+   * Every owner of one kind in the namespace (metadata only), name → its controller (null: none).
+   * Undefined when we may not list them (the caller reads them one by one instead).
+   */
+  async function listOwnerControllers(kind: string, namespace: string): Promise<Map<string, { kind: string; name: string } | null> | undefined> {
+    const where = OWNER_KINDS[kind]!;
+    const byName = new Map<string, { kind: string; name: string } | null>();
+    try {
+      await call({ verb: 'list', resource: where.list, namespace }, () =>
+        forEachPage(kube, where.get.replace('{ns}', enc(namespace)), { limit: pageSize }, (items) => {
+          for (const item of items) {
+            const meta = isRecord(item) ? item.metadata : undefined;
+            if (isRecord(meta) && typeof meta.name === 'string') byName.set(meta.name, controllerOf(meta) ?? null);
+          }
+        }, { accept: METADATA_LIST_ACCEPT }));
+    } catch (err) {
+      if (isAppError(err, 'k8s_forbidden')) return undefined;
+      throw err;
+    }
+    return byName;
+  }
+
+  const toWorkload = (owner: OwnerRef, top: { kind: string; name: string } | null | undefined): WorkloadRef =>
+    top ? { kind: top.kind, name: top.name } : { kind: owner.kind, name: owner.name };
+
+  async function resolveOne(namespace: string, owner: OwnerRef | undefined, podName: string): Promise<WorkloadRef> {
+    if (!owner) return { kind: 'Pod', name: podName };
+    // StatefulSet, DaemonSet, and anything else (a custom controller, a Node for static pods).
+    if (!OWNER_KINDS[owner.kind]) return { kind: owner.kind, name: owner.name };
+    return toWorkload(owner, await readOwnerController(owner.kind, namespace, owner.name));
+  }
+
   return {
     async listPods(namespace): Promise<PodSnapshot[]> {
-      const pods = await listAll({ verb: 'list', resource: 'pods', namespace }, (cont) =>
-        core.listNamespacedPod({ namespace, limit: pageSize, _continue: cont }, timeout));
-      return pods.map(podToSnapshot);
+      return listConverted({ verb: 'list', resource: 'pods', namespace }, `/api/v1/namespaces/${enc(namespace)}/pods`, parsePod);
     },
 
     async listEvents(namespace): Promise<EventSnapshot[]> {
-      const events = await listAll({ verb: 'list', resource: 'events', namespace }, (cont) =>
-        core.listNamespacedEvent({ namespace, limit: pageSize, _continue: cont }, timeout));
-      return events.map(eventToSnapshot);
+      return listConverted({ verb: 'list', resource: 'events', namespace }, `/api/v1/namespaces/${enc(namespace)}/events`, parseEvent);
     },
 
     async readLog(req: LogRequest): Promise<string> {
       const action = { verb: 'read', resource: `log of container "${req.container}" of pod`, name: req.pod, namespace: req.namespace };
       try {
-        return await core.readNamespacedPodLog({
-          name: req.pod,
-          namespace: req.namespace,
+        return await kube.getText(`/api/v1/namespaces/${enc(req.namespace)}/pods/${enc(req.pod)}/log`, {
           container: req.container,
           previous: req.previous,
           tailLines: req.tailLines,
           limitBytes: req.limitBytes,
-        }, timeout);
+        }, { accept: '*/*' });
       } catch (err) {
-        if (err instanceof ApiException && err.code === 400 && NO_LOG_PATTERNS.some((p) => p.test(bodyText(err)))) return '';
+        if (apiErrorStatus(err) === 400 && NO_LOG_PATTERNS.some((p) => p.test(bodyText(err)))) return '';
         throw toK8sError(err, action);
       }
     },
 
     async readNode(name) {
       try {
-        return nodeToSnapshot(await call({ verb: 'get', resource: 'node', name }, () => core.readNode({ name }, timeout)));
+        return parseNode(await call({ verb: 'get', resource: 'node', name }, () => kube.getJson(`/api/v1/nodes/${enc(name)}`)));
       } catch (err) {
         if (isAppError(err, 'k8s_not_found')) return undefined;
         throw err;
       }
     },
 
-    async resolveWorkload(namespace, owner: OwnerRef | undefined, podName): Promise<WorkloadRef> {
-      if (!owner) return { kind: 'Pod', name: podName };
-      if (owner.kind === 'ReplicaSet') {
-        const rs = await readOwner({ verb: 'get', resource: 'replicaset', name: owner.name, namespace }, () =>
-          apps.readNamespacedReplicaSet({ name: owner.name, namespace }, timeout));
-        const top = controllerOf(rs?.metadata);
-        return top ? { kind: top.kind, name: top.name } : { kind: 'ReplicaSet', name: owner.name };
+    resolveWorkload: resolveOne,
+
+    async resolveWorkloads(namespace, lookups: OwnerLookup[]): Promise<WorkloadRef[]> {
+      // Distinct owners per kind; a kind with more of them than a few reads them with one list.
+      const names = new Map<string, Set<string>>();
+      for (const { owner } of lookups) {
+        if (owner && OWNER_KINDS[owner.kind]) names.set(owner.kind, (names.get(owner.kind) ?? new Set()).add(owner.name));
       }
-      if (owner.kind === 'Job') {
-        const job = await readOwner({ verb: 'get', resource: 'job', name: owner.name, namespace }, () =>
-          batch.readNamespacedJob({ name: owner.name, namespace }, timeout));
-        const top = controllerOf(job?.metadata);
-        return top ? { kind: top.kind, name: top.name } : { kind: 'Job', name: owner.name };
+      const listed = new Map<string, Map<string, { kind: string; name: string } | null>>();
+      for (const [kind, set] of names) {
+        if (set.size <= ownerReadsBeforeList) continue;
+        const all = await listOwnerControllers(kind, namespace);
+        if (all) listed.set(kind, all);
       }
-      // StatefulSet, DaemonSet, and anything else (a custom controller, a Node for static pods).
-      return { kind: owner.kind, name: owner.name };
+      const read = new Map<string, Promise<WorkloadRef>>();
+      const out: WorkloadRef[] = [];
+      for (const { owner, podName } of lookups) {
+        const byName = owner ? listed.get(owner.kind) : undefined;
+        if (owner && byName) {
+          // Missing from the list: gone, as a read would have found (the pod's owner is the answer).
+          out.push(toWorkload(owner, byName.get(owner.name)));
+          continue;
+        }
+        const key = owner ? `${owner.kind}/${owner.name}` : `Pod/${podName}`;
+        let p = owner ? read.get(key) : undefined;
+        if (!p) {
+          p = resolveOne(namespace, owner, podName);
+          if (owner) read.set(key, p);
+        }
+        out.push(await p);
+      }
+      return out;
     },
 
     async namespaceExists(namespace) {
       try {
-        await call({ verb: 'get', resource: 'namespace', name: namespace }, () => core.readNamespace({ name: namespace }, timeout));
+        await call({ verb: 'get', resource: 'namespace', name: namespace }, () => kube.getJson(`/api/v1/namespaces/${enc(namespace)}`));
         return true;
       } catch (err) {
         if (isAppError(err, 'k8s_not_found')) return false;
@@ -132,8 +189,14 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
     },
 
     async listNamespaces() {
-      const res = await call({ verb: 'list', resource: 'namespaces' }, () => core.listNamespace({}, timeout));
-      return res.items.map((n) => n.metadata?.name).filter((n): n is string => Boolean(n)).sort();
+      const names: string[] = [];
+      await call({ verb: 'list', resource: 'namespaces' }, () => forEachPage(kube, '/api/v1/namespaces', { limit: pageSize }, (items) => {
+        for (const item of items) {
+          const meta = isRecord(item) ? item.metadata : undefined;
+          if (isRecord(meta) && typeof meta.name === 'string' && meta.name) names.push(meta.name);
+        }
+      }));
+      return names.sort();
     },
   };
 }

@@ -1,5 +1,4 @@
 // Turns client-node failures into AppErrors with k8s_* codes and one clear line of message.
-import { ApiException } from '@kubernetes/client-node';
 import { AppError } from '../../core/errors.ts';
 
 /** What was being attempted, for the message: verb "list", resource "pods", namespace "demo"... */
@@ -56,13 +55,24 @@ function causes(err: unknown): { codes: string[]; names: string[] } {
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
+/**
+ * The HTTP status of client-node's ApiException (the API server answered, not 2xx). Read from the
+ * error's shape — a numeric `code` beside the response `body` and `headers` — so the package's
+ * class and the agent's bundled copy of it (vendor/client-node.js) are recognised alike.
+ */
+export function apiErrorStatus(err: unknown): number | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const e = err as Error & { code?: unknown; body?: unknown; headers?: unknown };
+  return typeof e.code === 'number' && 'body' in e && typeof e.headers === 'object' && e.headers !== null ? e.code : undefined;
+}
+
 export function toK8sError(err: unknown, action: K8sAction): AppError {
   if (err instanceof AppError) return err;
   const target = describe(action);
   const details: Record<string, unknown> = { ...action };
-  if (err instanceof ApiException) {
-    const status = err.code;
-    const server = statusMessage(err.body);
+  const status = apiErrorStatus(err);
+  if (status !== undefined) {
+    const server = statusMessage((err as { body?: unknown }).body);
     details.status = status;
     const opts = { cause: err };
     switch (status) {

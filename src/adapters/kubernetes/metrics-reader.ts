@@ -2,12 +2,12 @@
 // through the API server's aggregation layer). Many clusters have no metrics-server: discovery
 // answering 404 (no APIService) or 503 (APIService registered, backend down) means "unavailable",
 // not an error. Read-only: get/list only.
-import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { toBytes } from '../../core/quantity.ts';
 import type { ContainerUsage, MetricsReader } from '../../ports.ts';
-import { toK8sError } from './k8s-error.ts';
-import { requestTimeout } from './request-timeout.ts';
+import { apiErrorStatus, toK8sError } from './k8s-error.ts';
+import { createKubeJson } from './kube-json.ts';
+import type { KubeConfig } from './vendor/client-node.js';
 
 export const METRICS_GROUP = 'metrics.k8s.io';
 export const METRICS_VERSION = 'v1beta1';
@@ -30,16 +30,20 @@ export interface MetricsReaderOptions {
 }
 
 export function createMetricsReader(kc: KubeConfig, opts: MetricsReaderOptions = {}): MetricsReader {
-  const api = kc.makeApiClient(CustomObjectsApi);
-  const timeout = requestTimeout(opts.timeoutMs ?? 10_000);
+  const kube = createKubeJson(kc, { timeoutMs: opts.timeoutMs ?? 10_000 });
+  const base = `/apis/${METRICS_GROUP}/${METRICS_VERSION}`;
 
   return {
     async available(): Promise<boolean> {
       try {
-        const list = await api.getAPIResources({ group: METRICS_GROUP, version: METRICS_VERSION }, timeout);
-        return list.resources.some((r) => r.name === 'pods');
+        const list = await kube.getJson(base);
+        const resources = typeof list === 'object' && list !== null && Array.isArray((list as { resources?: unknown }).resources)
+          ? (list as { resources: unknown[] }).resources
+          : [];
+        return resources.some((r) => typeof r === 'object' && r !== null && (r as { name?: unknown }).name === 'pods');
       } catch (err) {
-        if (err instanceof ApiException && UNAVAILABLE_STATUS.has(err.code)) return false;
+        const status = apiErrorStatus(err);
+        if (status !== undefined && UNAVAILABLE_STATUS.has(status)) return false;
         throw toK8sError(err, { verb: 'discover', resource: `${METRICS_GROUP}/${METRICS_VERSION}` });
       }
     },
@@ -47,7 +51,7 @@ export function createMetricsReader(kc: KubeConfig, opts: MetricsReaderOptions =
     async podMetrics(namespace): Promise<ContainerUsage[]> {
       let body: unknown;
       try {
-        body = await api.listNamespacedCustomObject({ group: METRICS_GROUP, version: METRICS_VERSION, namespace, plural: 'pods' }, timeout);
+        body = await kube.getJson(`${base}/namespaces/${encodeURIComponent(namespace)}/pods`);
       } catch (err) {
         throw toK8sError(err, { verb: 'list', resource: `pods.${METRICS_GROUP}`, namespace });
       }

@@ -4,24 +4,15 @@
 // loop that restarts it: re-list after 410 Gone, resume from the last resourceVersion otherwise,
 // with bounded exponential backoff, one log line and one onRestart(reason) per restart.
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CoreV1Api,
-  Observable,
-  Watch,
-  type ConfigurationOptions,
-  type KubeConfig,
-  type ObservableMiddleware,
-  type RequestContext,
-  type ResponseContext,
-  type V1ObjectMeta,
-} from '@kubernetes/client-node';
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { Watch, type KubeConfig, type RequestContext } from './vendor/client-node.js';
 import { AppError, type ErrorCode } from '../../core/errors.ts';
 import { parsePod } from '../../core/kube/parse.ts';
 import type { PodSnapshot } from '../../core/model.ts';
 import type { Logger } from '../../ports.ts';
 import { toK8sError } from './k8s-error.ts';
 import { createPodChangeTracker, type PodChange, type PodChangeTracker, type PodChangeType } from './pod-change-tracker.ts';
-import { podToSnapshot } from './to-snapshot.ts';
+import { createKubeJson, toListPage } from './kube-json.ts';
 import { backoffDelay, validateBackoff, type BackoffRange } from './watch-backoff.ts';
 
 export type { PodChangeType } from './pod-change-tracker.ts';
@@ -93,18 +84,6 @@ function podKey(meta: Pick<V1ObjectMeta, 'uid' | 'namespace' | 'name'> | undefin
   return meta?.uid ?? `${meta?.namespace ?? ''}/${meta?.name ?? ''}`;
 }
 
-/** Per-request abort: on stop, or after timeoutMs. */
-function abortableRequests(signal: AbortSignal, timeoutMs: number): ConfigurationOptions<ObservableMiddleware> {
-  const middleware: ObservableMiddleware = {
-    pre: (ctx: RequestContext) => {
-      ctx.setSignal(AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
-      return new Observable(Promise.resolve(ctx));
-    },
-    post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
-}
-
 /**
  * Watch hands back its AbortController only once response headers arrive, so a connect in
  * progress cannot be aborted through it. KubeConfig gives every request its own connection pool
@@ -135,10 +114,9 @@ export async function startPodWatch(opts: PodWatchOptions): Promise<PodWatch> {
   const kc = opts.kubeConfig;
   if (!kc.getCurrentCluster()) throw new AppError('config_invalid', 'pod watch: the kubeconfig has no current cluster');
   const log = opts.logger.child({ component: 'pod-watch' });
-  const core = kc.makeApiClient(CoreV1Api);
   const pageSize = opts.pageSize ?? 500;
   const stopSignal = new AbortController();
-  const requestOptions = abortableRequests(stopSignal.signal, opts.listTimeoutMs ?? 30_000);
+  const kube = createKubeJson(kc, { timeoutMs: opts.listTimeoutMs ?? 30_000 });
   let stopped = false;
   let deliveries: Promise<void> = Promise.resolve();
 
@@ -187,16 +165,16 @@ export async function startPodWatch(opts: PodWatchOptions): Promise<PodWatch> {
     let cont: string | undefined;
     let resourceVersion: string | undefined;
     do {
-      const page = scope.namespace === undefined
-        ? await core.listPodForAllNamespaces({ limit: pageSize, _continue: cont }, requestOptions)
-        : await core.listNamespacedPod({ namespace: scope.namespace, limit: pageSize, _continue: cont }, requestOptions);
+      // Plain JSON, page by page: each page becomes snapshots before the next one is read.
+      const page = toListPage(await kube.getJson(scope.path, { limit: pageSize, continue: cont }, { signal: stopSignal.signal }));
       for (const pod of page.items) {
-        const key = podKey(pod.metadata);
+        const meta = isRecord(pod) && isRecord(pod.metadata) ? (pod.metadata as V1ObjectMeta) : undefined;
+        const key = podKey(meta);
         listed.add(key);
-        offer(scope, 'ADDED', key, pod.metadata?.resourceVersion ?? '', () => podToSnapshot(pod));
+        offer(scope, 'ADDED', key, typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : '', () => parsePod(pod));
       }
-      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-      cont = page.metadata?._continue || undefined;
+      resourceVersion = page.resourceVersion ?? resourceVersion;
+      cont = page.continueToken;
     } while (cont && !stopped);
     if (stopped) return;
     for (const change of scope.tracker.deletedSince(listed)) deliver(change);
