@@ -27,5 +27,6 @@ export async function checkKubeReads(ctx: Pick<DoctorContext, 'config' | 'invali
     return fail(BASE, `${denied.length} of ${answers.length} denied: ${list}`,
       `bind ${user ?? 'the agent\'s identity'} to the read-only ClusterRole in manifests/agent/rbac.yaml (kubectl apply -f manifests/agent/rbac.yaml), or grant these verbs`);
   }
-  return ok(BASE, `all ${needs.length} reads allowed ${where}: ${[...new Set(needs.map((n) => `${n.resource}${n.subresource ? `/${n.subresource}` : ''}`))].join(', ')}`);
+  const resources = [...new Set(needs.map((n) => `${n.resource}${n.subresource ? `/${n.subresource}` : ''}${n.group ? `.${n.group}` : ''}`))];
+  return ok(BASE, `all ${needs.length} reads allowed ${where}: ${resources.join(', ')}`);
 }
