@@ -23,8 +23,8 @@ export async function checkKubeWrites(ctx: Pick<DoctorContext, 'config' | 'inval
   }
   const allowed = answers.filter((a) => a.allowed);
   if (allowed.length > 0) {
-    const shown = allowed.slice(0, 8).map((a) => describeQuery(a.query, a.need.clusterScoped)).join(', ');
-    const more = allowed.length > 8 ? ` and ${allowed.length - 8} more` : '';
+    const shown = allowed.slice(0, 5).map((a) => describeQuery(a.query, a.need.clusterScoped)).join(', ');
+    const more = allowed.length > 5 ? ` and ${allowed.length - 5} more` : '';
     const who = user ?? 'the agent\'s identity';
     const detail = `${allowed.length} of ${answers.length} must be denied but are allowed: ${shown}${more}`;
     if (user !== undefined && !user.startsWith('system:serviceaccount:')) {
