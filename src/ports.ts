@@ -9,9 +9,10 @@ import type { LlmMessage } from './core/llm-message.ts';
 import type { ThreadTurn } from './core/qa/thread-turn.ts';
 import type { AuditVerifyResult } from './core/audit/verify-result.ts';
 import type { IncidentHistory } from './core/incident/history.ts';
+import type { PromSeries } from './core/signals/series.ts';
 
 // Types the core owns and these ports carry, re-exported for the adapters that implement them.
-export type { LlmMessage, ThreadTurn, AuditVerifyResult, IncidentHistory };
+export type { LlmMessage, ThreadTurn, AuditVerifyResult, IncidentHistory, PromSeries };
 
 export interface LogRequest {
   namespace: string;
@@ -259,6 +260,22 @@ export interface StoredVector {
   id: string;
   vector: number[];
   meta: VectorMeta;
+}
+
+// ---- Prometheus (signals) -----------------------------------------------------------------
+
+/**
+ * Reads Prometheus's HTTP API (/api/v1/query, /api/v1/query_range). Errors are AppError:
+ * `prometheus_unreachable`, `prometheus_timeout`, `prometheus_error` (an error answer or a body
+ * that is not Prometheus's).
+ */
+export interface PrometheusReader {
+  /** An instant query evaluated at `at`. */
+  query(promql: string, at: Date): Promise<PromSeries[]>;
+  /** A range query from `start` to `end` every `stepSeconds`. */
+  queryRange(promql: string, range: { start: Date; end: Date; stepSeconds: number }): Promise<PromSeries[]>;
+  /** Resolves when Prometheus answers a trivial query; for readiness. */
+  check(): Promise<void>;
 }
 
 /** Embeddings of past incidents, kept as long as the incidents. Errors are AppError (`store_unavailable`). */

@@ -33,6 +33,7 @@ import { runAnalysis, type RunAnalysisDeps } from '../usecases/run-analysis.ts';
 import { runScanJob, type ScanJobDeps } from '../usecases/run-scan-job.ts';
 import { hasModel, instrumentLlm } from './instrument-llm.ts';
 import { createWatchHandler } from './watch-handler.ts';
+import { prometheusSignals } from './prometheus-signals.ts';
 import { beginWork, type WorkStart } from './begin-work.ts';
 
 export interface AgentOverrides {
@@ -77,6 +78,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     ? createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, embedModel: config.OLLAMA_EMBED_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger })
     : undefined;
   const llm: LlmClient | undefined = rawLlm ? instrumentLlm(rawLlm, metrics) : undefined;
+  const prometheus = prometheusSignals(config, clock, logger);
   const similar = createSimilarIncidents({
     llm, store, logger,
     vectors: createIncidentVectors({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger }),
@@ -111,10 +113,12 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     reply: slack?.reply,
     onScanned: (job, outcome) => metrics.scansTotal.inc({ namespace: job.namespace, trigger: job.trigger, outcome }),
     forecast: config.FORECAST_HORIZON_MINUTES > 0 ? forecaster(config, kubeConfig, redis, clock, logger) : undefined,
+    throttling: prometheus.throttling,
   };
   const analysisDeps: RunAnalysisDeps = {
     cluster, llm, policies, logger, clock, hash, store, audit, notifier: slack?.notifier, similar,
     logLimits: { tailLines: config.LOG_TAIL_LINES, limitBytes: config.LOG_LIMIT_BYTES },
+    signals: prometheus.signals,
   };
 
   const workerOpts = { connection: workerRedis, prefix: `${config.KEY_PREFIX}bull`, logger };
@@ -211,7 +215,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
         },
         ...(slack ? { slack: () => slack.checkAuth() } : {}),
       },
-      degradedChecks: rawLlm?.listModels
+      offChecks: prometheus.offChecks,
+      degradedChecks: { ...prometheus.degradedChecks, ...(rawLlm?.listModels
         ? {
             ollama: async () => {
               const res = await rawLlm.listModels();
@@ -219,7 +224,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
               if (!hasModel(res.models, config.OLLAMA_MODEL)) throw new Error(`model "${config.OLLAMA_MODEL}" is not pulled (ollama pull ${config.OLLAMA_MODEL})`);
             },
           }
-        : {},
+        : {}) },
     });
     logger.info({ healthPort: health.port, slackPort: slack?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'kube-ai-sre-agent started');
   } catch (err) {

@@ -35,6 +35,16 @@ export const EnvSchema = z
     LOG_TAIL_LINES: intIn(1, 5000).default(200),
     LOG_LIMIT_BYTES: intIn(1024, 10 * 1024 * 1024).default(256 * 1024),
 
+    /** Prometheus holding cAdvisor and kube-state-metrics series: signals beside every incident, CPU throttling incidents. Unset: off. */
+    PROMETHEUS_URL: url.optional(),
+    PROMETHEUS_TIMEOUT_MS: intIn(500, 60_000).default(5_000),
+    /** How far back before an incident its signals are read. */
+    SIGNAL_WINDOW_MINUTES: intIn(1, 1440).default(10),
+    /** Throttled share of CFS periods, in percent, that opens a CpuThrottling incident when sustained; 0 turns that detection off. */
+    CPU_THROTTLING_PERCENT: intIn(0, 100).default(25),
+    /** How long throttling must last, every minute of it, before it is an incident. */
+    CPU_THROTTLING_MINUTES: intIn(5, 1440).default(15),
+
     OLLAMA_HOST: url.default('http://127.0.0.1:11434'),
     OLLAMA_MODEL: z.string().min(1).default('mistral'),
     OLLAMA_EMBED_MODEL: z.string().min(1).default('nomic-embed-text'),

@@ -6,7 +6,8 @@ import { analysisKey } from '../core/incident/tracking.ts';
 import { recommendMemory } from '../core/recommend/memory.ts';
 import { evaluatePolicy } from '../core/policy/evaluate.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
-import type { EventSnapshot, IncidentKind, IncidentReport, NodeSnapshot } from '../core/model.ts';
+import type { Detection, EventSnapshot, IncidentKind, IncidentReport, NodeSnapshot } from '../core/model.ts';
+import type { IncidentSignals } from '../core/signals/signal.ts';
 import type { ClusterReader, Clock, LlmClient, Logger } from '../ports.ts';
 import { diagnoseIncident } from './diagnose-incident.ts';
 import type { FoundIncident } from './detect-namespace.ts';
@@ -19,6 +20,8 @@ export interface AnalyzeDeps {
   clock: Clock;
   hash: (text: string) => string;
   logLimits: { tailLines: number; limitBytes: number };
+  /** Prometheus signals around the incident (gather-signals.ts); absent when PROMETHEUS_URL is not set. */
+  signals?: (detection: Detection) => Promise<IncidentSignals | undefined>;
 }
 
 export interface AnalyzeOptions {
@@ -29,13 +32,14 @@ export interface AnalyzeOptions {
 }
 
 // Kinds whose container never ran (or was not restarted), so there is no previous log to read.
-const NO_PREVIOUS_LOG: ReadonlySet<IncidentKind> = new Set(['EvictedMemory', 'ImagePullFailure', 'ConfigError', 'Unschedulable']);
+const NO_PREVIOUS_LOG: ReadonlySet<IncidentKind> = new Set(['EvictedMemory', 'ImagePullFailure', 'ConfigError', 'Unschedulable', 'CpuThrottling']);
 
 export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, opts: AnalyzeOptions = {}): Promise<IncidentReport> {
   const { detection, workload, pod } = found;
   const log = deps.logger.child({ fingerprint: found.fingerprint, pod: detection.pod, container: detection.container });
 
-  const [events, logTail, node] = await Promise.all([
+  const gatherSignals = deps.signals;
+  const [events, logTail, node, signals] = await Promise.all([
     opts.events ? Promise.resolve(opts.events) : softly(log, 'events', () => deps.cluster.listEvents(detection.namespace), []),
     NO_PREVIOUS_LOG.has(detection.kind)
       ? Promise.resolve('')
@@ -46,9 +50,10 @@ export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, o
     detection.nodeName
       ? softly<NodeSnapshot | undefined>(log, 'node', () => deps.cluster.readNode(detection.nodeName as string), undefined)
       : Promise.resolve(undefined),
+    gatherSignals ? softly<IncidentSignals | undefined>(log, 'signals', () => gatherSignals(detection), undefined) : Promise.resolve(undefined),
   ]);
 
-  const context = buildIncidentContext({ detection, pod, events, logTail, node, workload });
+  const context = buildIncidentContext({ detection, pod, events, logTail, node, workload, ...(signals ? { signals } : {}) });
   const recommendation = recommendMemory(detection, { observedPeakBytes: detection.observedPeakBytes });
   const diagnosis = await diagnoseIncident(
     { llm: deps.llm, logger: log },
@@ -72,6 +77,7 @@ export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, o
     lastSeen: now,
     occurrences: 1,
     previousIncidentIds: [],
+    ...(signals ? { signals } : {}),
   };
 }
 

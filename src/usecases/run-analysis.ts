@@ -44,6 +44,7 @@ export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promi
       verdict: analyzed.verdict,
       contextHash: analyzed.contextHash,
       ...(analyzed.similar ? { similar: analyzed.similar } : {}),
+      ...(analyzed.signals ? { signals: analyzed.signals } : {}),
     });
     if (!updated) return { outcome: 'closed' };
     await deps.audit.append({ actor: 'system', action: 'incident_updated', incidentId: updated.id, outcome: 're-analyzed', ...auditFacts(updated) });

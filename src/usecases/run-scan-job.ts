@@ -6,6 +6,7 @@ import { familyCounts, messageLink, scanFailureText, scanSummaryText } from '../
 import type { ClusterReader } from '../ports.ts';
 import type { Detection, PodSnapshot } from '../core/model.ts';
 import { detectNamespace, toFoundIncidents, type DetectResult } from './detect-namespace.ts';
+import type { ThrottlingOutcome } from './detect-throttling.ts';
 import { trackScan, type TrackDeps, type TrackSummary } from './track-scan.ts';
 
 export interface ScanJobDeps extends TrackDeps {
@@ -15,6 +16,8 @@ export interface ScanJobDeps extends TrackDeps {
   onScanned?: (job: ScanJob, outcome: 'ok' | 'error', summary?: TrackSummary) => void;
   /** Slow-leak forecasts from the metrics API; absent or empty when forecasting is off. */
   forecast?: (namespace: string, pods: PodSnapshot[]) => Promise<Detection[]>;
+  /** Sustained CPU throttling from Prometheus; absent when Prometheus or that detection is off. */
+  throttling?: (namespace: string, pods: PodSnapshot[]) => Promise<ThrottlingOutcome>;
 }
 
 export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<TrackSummary | undefined> {
@@ -26,7 +29,9 @@ export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<Track
       const leaks = await deps.forecast(job.namespace, detected.pods);
       detected.found.push(...await toFoundIncidents(deps.cluster, job.namespace, leaks, detected.pods));
     }
-    summary = await trackScan(deps, detected, { resolveMissing: true });
+    const throttling = deps.throttling ? await deps.throttling(job.namespace, detected.pods) : undefined;
+    if (throttling?.judged) detected.found.push(...await toFoundIncidents(deps.cluster, job.namespace, throttling.detections, detected.pods));
+    summary = await trackScan(deps, detected, { resolveMissing: true, ...(throttling && !throttling.judged ? { unjudged: ['CpuThrottling' as const] } : {}) });
   } catch (err) {
     deps.onScanned?.(job, 'error');
     // One line for the operator too: a scan answered to a user is not retried, so nothing else logs it.

@@ -5,7 +5,7 @@
 import { analysisKey, isNewOccurrence, planTracking, recordOccurrence, shouldResolve } from '../core/incident/tracking.ts';
 import { postIncidentOnce } from './post-incident.ts';
 import { isMuted, unmute } from '../core/incident/attention.ts';
-import type { FoundIncident, IncidentReport } from '../core/model.ts';
+import type { FoundIncident, IncidentKind, IncidentReport } from '../core/model.ts';
 import type { AuditLog, ChatNotifier, Clock, IncidentHistoryIndex, IncidentRecords, IncidentStore, JobQueue, Logger } from '../ports.ts';
 import type { DetectResult } from './detect-namespace.ts';
 
@@ -34,7 +34,12 @@ export interface TrackSummary {
 export interface TrackOptions {
   /** A full namespace scan may resolve incidents it no longer sees; a single-pod watch event may not. */
   resolveMissing: boolean;
+  /** Kinds this scan could not judge (Prometheus failed): their open incidents are kept as they are. */
+  unjudged?: readonly IncidentKind[];
 }
+
+// Conditions rather than events: still detected means still an incident, however quiet.
+const ONGOING: ReadonlySet<IncidentKind> = new Set(['MemoryLeakForecast', 'CpuThrottling']);
 
 export async function trackScan(deps: TrackDeps, result: DetectResult, opts: TrackOptions): Promise<TrackSummary> {
   const summary: TrackSummary = { namespace: result.namespace, podsChecked: result.podsChecked, queuedNew: [], recurred: [], known: [], resolved: [] };
@@ -109,8 +114,9 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
     if (report.detection.namespace !== result.namespace) continue;
     const current = seen.get(report.fingerprint);
     if (!current && !opts.resolveMissing) continue;
-    // A leak forecast that is still projected is still an incident, however quiet.
-    if (current?.detection.kind === 'MemoryLeakForecast') continue;
+    // A leak forecast that is still projected (or throttling still measured) is still an incident, however quiet.
+    if (current && ONGOING.has(current.detection.kind)) continue;
+    if (!current && opts.unjudged?.includes(report.detection.kind)) continue;
     if (!shouldResolve(report, current?.pod, now, deps.quietMinutes)) continue;
     const resolved = await resolveIncident(deps, report, now, 'resolved', { quietMinutes: deps.quietMinutes });
     if (resolved) summary.resolved.push(resolved);

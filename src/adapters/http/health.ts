@@ -21,6 +21,8 @@ export interface HealthServerOptions {
   checks: Record<string, Check>;
   /** Failing any of these keeps /readyz at 200 but reports `degraded` (e.g. ollama). */
   degradedChecks?: Record<string, Check>;
+  /** Features switched off by configuration, listed in the checks as `off: <why>` (e.g. prometheus); they never change the status. */
+  offChecks?: Record<string, string>;
   logger: Logger;
   /** Per-check bound; keep it below the readiness probe's timeoutSeconds. Default 3000 ms. */
   checkTimeoutMs?: number;
@@ -37,6 +39,9 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   const degradedChecks = opts.degradedChecks ?? {};
   const clash = Object.keys(opts.checks).filter((name) => name in degradedChecks);
   if (clash.length > 0) throw new Error(`health checks named both required and degraded: ${clash.join(', ')}`);
+  const offChecks = Object.fromEntries(Object.entries(opts.offChecks ?? {}).map(([name, why]) => [name, `off: ${why}`]));
+  const offClash = Object.keys(offChecks).filter((name) => name in opts.checks || name in degradedChecks);
+  if (offClash.length > 0) throw new Error(`health checks named both off and checked: ${offClash.join(', ')}`);
   const timeoutMs = opts.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const logger = opts.logger.child({ component: 'health' });
 
@@ -48,7 +53,7 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
       .then((report) => {
         logTransitions(logger, last, report);
         last = report;
-        return report;
+        return opts.offChecks ? { ...report, checks: { ...offChecks, ...report.checks } } : report;
       })
       .finally(() => {
         inflight = undefined;

@@ -3,9 +3,10 @@
 // whole text stays within a fixed budget whatever the log volume; logs keep their last lines.
 import { z } from 'zod';
 import type { Detection, EventSnapshot, NodeSnapshot, PodSnapshot, WorkloadRef } from '../model.ts';
+import type { IncidentSignals } from '../signals/signal.ts';
 import { capLine, clampText, countLines, tailLines } from './budget.ts';
 import { countRedactions, redact } from './redact.ts';
-import { containerLines, eventLine, incidentLines, nodeLines, podEvents } from './sections.ts';
+import { containerLines, eventLine, incidentLines, nodeLines, podEvents, signalLines } from './sections.ts';
 
 export const ContextBudgetSchema = z.object({
   /** Most characters of the whole rendered text. */
@@ -51,6 +52,8 @@ export interface IncidentContextInput {
   logTail: string;
   node?: NodeSnapshot;
   workload: WorkloadRef;
+  /** Prometheus signals of the container, pod and node before the incident, when Prometheus is configured. */
+  signals?: IncidentSignals;
 }
 
 export const LOG_BEGIN = '<<<UNTRUSTED LOG BEGIN>>>';
@@ -79,6 +82,8 @@ export function buildIncidentContext(input: IncidentContextInput, budget: Partia
 
   const headers = {
     incident: '=== Incident ===',
+    // Only when Prometheus is configured: without it the context is exactly what it was.
+    ...(input.signals ? { signals: '=== Signals from Prometheus (cAdvisor, kube-state-metrics), warnings first ===' } : {}),
     node: '=== Node ===',
     containers: '=== Containers (spec and status) ===',
     events: `=== Events of pod ${pod.namespace}/${pod.name} (oldest first, repeats merged) ===`,
@@ -87,6 +92,7 @@ export function buildIncidentContext(input: IncidentContextInput, budget: Partia
 
   // Incident, node and containers: the facts. Kept from the top when they must be cut.
   const incident = incidentLines(d, pod, input.workload).map(clean);
+  const signals = input.signals ? signalLines(input.signals).map(clean) : [];
   const node = nodeLines(input.node, d.nodeName).map(clean);
   const containers = containerLines(pod, d.container).map(clean);
 
@@ -108,7 +114,12 @@ export function buildIncidentContext(input: IncidentContextInput, budget: Partia
   // 1) Status sections get what the event and log shares leave.
   const logNeed = joined(tailLog(b.logChars).lines).length;
   const eventNeed = Math.min(b.eventChars, joined(allEvents).length);
-  const statusText = [section(headers.incident, incident), section(headers.node, node), section(headers.containers, containers)].join('\n\n');
+  const statusText = [
+    section(headers.incident, incident),
+    ...(headers.signals ? [section(headers.signals, signals)] : []),
+    section(headers.node, node),
+    section(headers.containers, containers),
+  ].join('\n\n');
   const statusBudget = Math.max(0, b.totalChars - overhead - logNeed - eventNeed);
   const statusFinal = clampText(statusText, statusBudget);
   if (statusFinal !== statusText) truncated = true;

@@ -2,6 +2,7 @@
 // the node, the containers and the pod's events. build-context.ts redacts and budgets them.
 import type { ContainerSnapshot, Detection, EventSnapshot, NodeSnapshot, PodSnapshot, WorkloadRef } from '../model.ts';
 import { controllerOwner } from '../kube/workload.ts';
+import type { IncidentSignals } from '../signals/signal.ts';
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -24,6 +25,17 @@ export function incidentLines(d: Detection, pod: PodSnapshot, workload: Workload
     ...((pod.reason || pod.message) && !d.facts.some((f) => f.startsWith('status.')) ? [`pod status: ${kv([['reason', pod.reason]])} ${oneLine(pod.message ?? '')}`.trim()] : []),
     ...d.facts.map((f) => `fact: ${oneLine(f)}`),
   ];
+}
+
+// At most this many signal lines; signals come warnings first, so readings are what is cut.
+const MAX_SIGNAL_LINES = 12;
+
+/** Prometheus signals as lines, warnings first; one line saying so when there were none. */
+export function signalLines(s: IncidentSignals): string[] {
+  if (s.signals.length === 0) return [`no noteworthy signal in the ${s.windowMinutes} min before ${s.at}`];
+  const lines = s.signals.slice(0, MAX_SIGNAL_LINES).map((x) => `${x.level === 'warning' ? 'warning' : 'reading'} (${x.scope}): ${oneLine(x.text)}`);
+  if (s.signals.length > MAX_SIGNAL_LINES) lines.push(`… ${s.signals.length - MAX_SIGNAL_LINES} more readings`);
+  return lines;
 }
 
 // Pressure conditions first: MemoryPressure=True next to an eviction or OOM is the key fact.

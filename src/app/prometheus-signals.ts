@@ -1,0 +1,48 @@
+// Prometheus as a signal source, wired from the configuration: the correlation every analysis
+// gets, the CPU throttling check every scan runs, and what /readyz says about Prometheus. Without
+// PROMETHEUS_URL all of it is off and /readyz says so; an unreachable Prometheus makes the agent
+// `degraded`, never unready, and analyses and scans carry on without signals.
+import type { Config } from '../config/env.ts';
+import { createPrometheusReader } from '../adapters/prometheus/prometheus-reader.ts';
+import type { Check } from '../adapters/http/readiness.ts';
+import type { Detection, PodSnapshot } from '../core/model.ts';
+import type { IncidentSignals } from '../core/signals/signal.ts';
+import type { Clock, Logger, PrometheusReader } from '../ports.ts';
+import { gatherSignals } from '../usecases/gather-signals.ts';
+import { detectThrottling, type ThrottlingOutcome } from '../usecases/detect-throttling.ts';
+
+export const PROMETHEUS_OFF = 'PROMETHEUS_URL is not set: no Prometheus signals, no CPU throttling incidents';
+
+export interface PrometheusSignals {
+  /** For the analysis: the incident's signals, undefined when Prometheus gave none. */
+  signals?: (detection: Detection) => Promise<IncidentSignals | undefined>;
+  /** For the scan: sustained CPU throttling in the namespace; absent when that detection is off. */
+  throttling?: (namespace: string, pods: PodSnapshot[]) => Promise<ThrottlingOutcome>;
+  degradedChecks: Record<string, Check>;
+  offChecks: Record<string, string>;
+}
+
+export function prometheusSignals(
+  config: Pick<Config, 'PROMETHEUS_URL' | 'PROMETHEUS_TIMEOUT_MS' | 'SIGNAL_WINDOW_MINUTES' | 'CPU_THROTTLING_PERCENT' | 'CPU_THROTTLING_MINUTES'>,
+  clock: Clock,
+  logger: Logger,
+  reader?: PrometheusReader,
+): PrometheusSignals {
+  if (!config.PROMETHEUS_URL) return { degradedChecks: {}, offChecks: { prometheus: PROMETHEUS_OFF } };
+  const prometheus = reader ?? createPrometheusReader({ url: config.PROMETHEUS_URL, timeoutMs: config.PROMETHEUS_TIMEOUT_MS, logger });
+  const log = logger.child({ component: 'signals' });
+  const thresholdRatio = config.CPU_THROTTLING_PERCENT / 100;
+  const deps = { prometheus, clock, logger: log };
+  return {
+    signals: (detection) =>
+      gatherSignals(deps, detection, {
+        windowMinutes: config.SIGNAL_WINDOW_MINUTES,
+        ...(thresholdRatio > 0 ? { thresholds: { throttlingRatio: thresholdRatio } } : {}),
+      }),
+    ...(thresholdRatio > 0
+      ? { throttling: (namespace: string, pods: PodSnapshot[]) => detectThrottling(deps, { namespace, pods }, { thresholdRatio, sustainedMinutes: config.CPU_THROTTLING_MINUTES }) }
+      : {}),
+    degradedChecks: { prometheus: () => prometheus.check() },
+    offChecks: {},
+  };
+}
