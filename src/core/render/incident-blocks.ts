@@ -8,6 +8,7 @@ import { SLACK_LIMITS as L, type ActionsBlock, type Block, type RenderedMessage,
 import { codeBlock, codeSpan, escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
 import { decisionBlocks } from './decision-blocks.ts';
 import { fitMessage } from './fit-message.ts';
+import { signalBlocks } from './signal-blocks.ts';
 import { approvedMemory } from '../recommend/approved.ts';
 import { hasResourceDecision, incidentFamily, kindLabel } from '../detection/family.ts';
 import { describeMuteDuration, MUTE_DURATIONS, type MuteDuration } from '../incident/attention.ts';
@@ -300,6 +301,7 @@ export function renderIncidentMessage(report: IncidentReport, opts: RenderIncide
   const blocks: Block[] = [
     header(report),
     ...whatHappened(report),
+    ...signalBlocks(report),
     rootCause(report),
     ...evidence(report),
     confidence(report),
