@@ -19,11 +19,11 @@ export const DEMO_NODE = 'kube-ai-sre-control-plane';
 type Json = Record<string, unknown>;
 
 /** Seconds after 2026-11-26T04:36:00Z, the moment `kubectl apply` created the pods. */
-const T0 = Date.parse('2026-11-26T04:36:00Z');
-const at = (s: number): string => new Date(T0 + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const microAt = (s: number, micros: number): string => at(s).replace(/Z$/, `.${String(micros).padStart(6, '0')}Z`);
-const hex = (seed: string, chars: number): string => createHash('sha256').update(seed).digest('hex').slice(0, chars);
-const uuidFrom = (seed: string): string => {
+export const T0 = Date.parse('2026-11-26T04:36:00Z');
+export const at = (s: number): string => new Date(T0 + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const microAt = (s: number, micros: number): string => at(s).replace(/Z$/, `.${String(micros).padStart(6, '0')}Z`);
+export const hex = (seed: string, chars: number): string => createHash('sha256').update(seed).digest('hex').slice(0, chars);
+export const uuidFrom = (seed: string): string => {
   const h = hex(seed, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
@@ -31,7 +31,7 @@ const uuidFrom = (seed: string): string => {
 const TOKEN_VOLUME = 'kube-api-access-';
 
 /** What `kubectl apply` (client side) and the ServiceAccount admission plugin add to a manifest's pod. */
-function asAppliedOnKind(obj: KubernetesObject & { spec?: Json }): KubernetesObject {
+export function asAppliedOnKind(obj: KubernetesObject & { spec?: Json }): KubernetesObject {
   const name = obj.metadata?.name ?? '';
   const lastApplied = sortKeys({ ...obj, metadata: { ...obj.metadata, annotations: {} } });
   const volume = `${TOKEN_VOLUME}${hex(`volume/${name}`, 5).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)]!)}`;
@@ -58,7 +58,7 @@ function asAppliedOnKind(obj: KubernetesObject & { spec?: Json }): KubernetesObj
   } as KubernetesObject;
 }
 
-function containerId(seed: string): string {
+export function containerId(seed: string): string {
   return `containerd://${hex(`container/${seed}`, 64)}`;
 }
 
@@ -211,27 +211,35 @@ export async function buildDemoDump(cluster: TestClusterContext): Promise<Json> 
   for (const [i, e] of events.entries()) {
     await cluster.core.createNamespacedEvent({ namespace: ns, body: eventBody(e, i, ns, node, pods[e.pod]!) as never });
   }
-  const raw = async (path: string): Promise<Json> => {
-    const res = await httpsGet(`${cluster.info.server}${path}`, { caFile: cluster.info.caFile, certFile: cluster.info.adminCertFile, keyFile: cluster.info.adminKeyFile });
-    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body}`);
-    return JSON.parse(res.body) as Json;
-  };
+  const raw = (path: string) => rawGet(cluster, path);
   for (const name of Object.keys(pods)) {
     const pod = await raw(`/api/v1/namespaces/${ns}/pods/${name}`);
     const status = name === 'memory-hog' ? memoryHogStatus(pod, pods[name]!.uid) : slowMemoryHogStatus(pod);
     await cluster.core.patchNamespacedPodStatus({ name, namespace: ns, body: { status } }, mergePatch);
   }
-  const podList = await raw(`/api/v1/namespaces/${ns}/pods`);
-  const eventList = await raw(`/api/v1/namespaces/${ns}/events`);
+  return readDump(cluster, { ns, node }, DEMO_NAMESPACE);
+}
+
+/** One raw GET as the admin, the body parsed: the API server's JSON as it sends it. */
+export async function rawGet(cluster: TestClusterContext, path: string): Promise<Json> {
+  const res = await httpsGet(`${cluster.info.server}${path}`, { caFile: cluster.info.caFile, certFile: cluster.info.adminCertFile, keyFile: cluster.info.adminKeyFile });
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body}`);
+  return JSON.parse(res.body) as Json;
+}
+
+/** `kubectl get pods,events -n <ns> -o json` of the run's namespace, normalized and renamed to `namespace`. */
+export async function readDump(cluster: TestClusterContext, run: { ns: string; node: string }, namespace: string): Promise<Json> {
+  const podList = await rawGet(cluster, `/api/v1/namespaces/${run.ns}/pods`);
+  const eventList = await rawGet(cluster, `/api/v1/namespaces/${run.ns}/events`);
   const items = [
     ...(podList.items as Json[]).map((p) => ({ apiVersion: 'v1', kind: 'Pod', ...p })),
     ...(eventList.items as Json[]).map((e) => ({ apiVersion: 'v1', kind: 'Event', ...e })),
   ];
-  return normalize({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items }, { ns, node });
+  return normalize({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items }, run, namespace);
 }
 
 /** Replaces what differs between runs (names, UIDs, resourceVersions, server times) with stable values. */
-function normalize(list: Json, run: { ns: string; node: string }): Json {
+function normalize(list: Json, run: { ns: string; node: string }, namespace: string): Json {
   const items = list.items as Json[];
   const uids = new Map<string, string>();
   const rvs = new Set<string>();
@@ -243,7 +251,7 @@ function normalize(list: Json, run: { ns: string; node: string }): Json {
     if (involved?.resourceVersion) rvs.add(involved.resourceVersion as string);
   }
   const rvMap = new Map([...rvs].sort((a, b) => Number(a) - Number(b)).map((rv, i) => [rv, String(48_210 + i * 7)]));
-  let text = JSON.stringify(list).split(run.ns).join(DEMO_NAMESPACE).split(run.node).join(DEMO_NODE);
+  let text = JSON.stringify(list).split(run.ns).join(namespace).split(run.node).join(DEMO_NODE);
   for (const [real, stable] of uids) text = text.split(real).join(stable);
   const out = JSON.parse(text) as Json;
   for (const item of out.items as Json[]) {
@@ -252,10 +260,17 @@ function normalize(list: Json, run: { ns: string; node: string }): Json {
     meta.resourceVersion = rvMap.get(meta.resourceVersion as string);
     const involved = item.involvedObject as Json | undefined;
     if (involved?.resourceVersion) involved.resourceVersion = rvMap.get(involved.resourceVersion as string);
-    if (item.kind === 'Pod') meta.creationTimestamp = at(-1);
+    if (item.kind === 'Pod') meta.creationTimestamp = creationOf(item);
     if (item.kind === 'Event') meta.creationTimestamp = (item.firstTimestamp as string | null) ?? (item.eventTime as string).replace(/\.\d+Z$/, 'Z');
   }
   return sortKeys(out);
+}
+
+/** A pod is created just before it is scheduled (its PodScheduled condition), else at -1 s. */
+function creationOf(pod: Json): string {
+  const scheduled = (((pod.status as Json | undefined)?.conditions as Json[] | undefined) ?? []).find((c) => c.type === 'PodScheduled');
+  const when = typeof scheduled?.lastTransitionTime === 'string' ? Date.parse(scheduled.lastTransitionTime) : T0;
+  return new Date(when - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The file's text: kubectl indents JSON with four spaces. */
