@@ -51,16 +51,22 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'scan': {
-      const { createClusterReader } = await import('./adapters/kubernetes/cluster-reader.ts');
-      const { loadKubeConfig } = await import('./adapters/kubernetes/kube-config.ts');
-      const { createOllamaClient } = await import('./adapters/ollama/llm-client.ts');
+      // Loaded only when used: a scan of a dump needs no Kubernetes client, --no-llm no Ollama client.
       return runScanCommand(rest, {
         stdout: out,
         stderr: err,
         readFile: (p) => readFile(p, 'utf8'),
-        liveCluster: (kubeconfig) => createClusterReader(loadKubeConfig(kubeconfig ?? config.KUBECONFIG)),
+        liveCluster: async (kubeconfig) => {
+          const [{ createClusterReader }, { loadKubeConfig }] = await Promise.all([
+            import('./adapters/kubernetes/cluster-reader.ts'), import('./adapters/kubernetes/kube-config.ts'),
+          ]);
+          return createClusterReader(loadKubeConfig(kubeconfig ?? config.KUBECONFIG));
+        },
         dumpCluster: createDumpReader,
-        llm: () => createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger }),
+        llm: async () => {
+          const { createOllamaClient } = await import('./adapters/ollama/llm-client.ts');
+          return createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger });
+        },
         llmHost: config.OLLAMA_HOST,
         llmModel: config.OLLAMA_MODEL,
         policies: () => loadPolicies(policyDir(config.POLICY_DIR)),

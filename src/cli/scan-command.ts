@@ -15,11 +15,11 @@ export interface ScanCommandDeps {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readFile: (path: string) => Promise<string>;
-  /** Connects to the live cluster (kubeconfig or in-cluster). */
-  liveCluster: (kubeconfig: string | undefined) => ClusterReader;
+  /** Connects to the live cluster (kubeconfig or in-cluster); may load the Kubernetes client first. */
+  liveCluster: (kubeconfig: string | undefined) => ClusterReader | Promise<ClusterReader>;
   /** Builds a ClusterReader over a parsed dump. */
   dumpCluster: (json: unknown) => ClusterReader & { namespaces(): string[] };
-  llm: () => LlmClient;
+  llm: () => LlmClient | Promise<LlmClient>;
   llmHost: string;
   /** The chat model (OLLAMA_MODEL), named in the hint to pull it. */
   llmModel?: string;
@@ -68,10 +68,10 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
       cluster = dump;
       namespaces = positionals[0] ? [positionals[0]] : dump.namespaces();
     } else {
-      cluster = deps.liveCluster(values.kubeconfig);
+      cluster = await deps.liveCluster(values.kubeconfig);
       namespaces = [positionals[0] as string];
     }
-    const llm = values['no-llm'] ? undefined : deps.llm();
+    const llm = values['no-llm'] ? undefined : await deps.llm();
     const analyzeDeps = { cluster, llm, policies, logger: deps.logger, clock: deps.clock, hash: deps.hash, logLimits: deps.logLimits };
 
     const reports: IncidentReport[] = [];

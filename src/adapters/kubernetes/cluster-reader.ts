@@ -17,6 +17,13 @@ export interface ClusterReaderOptions {
    * kind (metadata only) instead of one read each.
    */
   ownerReadsBeforeList?: number;
+  /** Snapshots kept from the last list of each namespace, all namespaces together (0: none). */
+  maxRememberedPods?: number;
+}
+
+interface Remembered {
+  resourceVersion: string;
+  pod: PodSnapshot;
 }
 
 // What the API server answers (400) when there is no such log yet: no previous instance of the
@@ -48,6 +55,12 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
   const kube: KubeJson = createKubeJson(kc, { timeoutMs: opts.timeoutMs ?? 20_000 });
   const pageSize = opts.pageSize ?? 500;
   const ownerReadsBeforeList = opts.ownerReadsBeforeList ?? 2;
+  const maxRemembered = opts.maxRememberedPods ?? 50_000;
+  // A pod whose uid and resourceVersion are those of the last list has not changed: it keeps the
+  // snapshot made then (parsing is pure), so a scheduled scan of a quiet namespace only parses
+  // the JSON of its pages. One map per namespace, replaced by each complete list.
+  const remembered = new Map<string, Map<string, Remembered>>();
+  const rememberedCount = (except: string) => [...remembered].reduce((n, [ns, m]) => (ns === except ? n : n + m.size), 0);
 
   async function call<T>(action: K8sAction, fn: () => Promise<T>): Promise<T> {
     try {
@@ -113,7 +126,21 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
 
   return {
     async listPods(namespace): Promise<PodSnapshot[]> {
-      return listConverted({ verb: 'list', resource: 'pods', namespace }, `/api/v1/namespaces/${enc(namespace)}/pods`, parsePod);
+      const previous = remembered.get(namespace);
+      const next = new Map<string, Remembered>();
+      const pods = await listConverted({ verb: 'list', resource: 'pods', namespace }, `/api/v1/namespaces/${enc(namespace)}/pods`, (item) => {
+        const meta = isRecord(item) && isRecord(item.metadata) ? item.metadata : undefined;
+        const uid = typeof meta?.uid === 'string' ? meta.uid : undefined;
+        const resourceVersion = typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+        if (uid === undefined || !resourceVersion) return parsePod(item);
+        const known = previous?.get(uid);
+        const pod = known && known.resourceVersion === resourceVersion ? known.pod : parsePod(item);
+        next.set(uid, { resourceVersion, pod });
+        return pod;
+      });
+      if (next.size > 0 && next.size + rememberedCount(namespace) <= maxRemembered) remembered.set(namespace, next);
+      else remembered.delete(namespace);
+      return pods;
     },
 
     async listEvents(namespace): Promise<EventSnapshot[]> {

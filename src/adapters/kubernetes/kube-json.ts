@@ -36,8 +36,43 @@ export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataLi
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+/** How long one connection pool serves requests before a fresh one (re-read TLS files) takes over. */
+const POOL_REUSE_MS = 5 * 60_000;
+
+/**
+ * What the TLS side of a request depends on, or undefined when it may change from one request
+ * to the next (exec plugins and auth providers can hand out client certificates).
+ */
+function tlsIdentity(kc: KubeConfig): string | undefined {
+  const c = kc.getCurrentCluster();
+  const u = kc.getCurrentUser();
+  if (!c || u?.exec || u?.authProvider) return undefined;
+  return JSON.stringify([c.server, c.caFile, c.caData, c.skipTLSVerify, c.tlsServerName, c.proxyUrl, u?.certFile, u?.certData, u?.keyFile, u?.keyData]);
+}
+
 export function createKubeJson(kc: KubeConfig, opts: { timeoutMs: number }): KubeJson {
   const http = new IsomorphicFetchHttpLibrary();
+  // client-node builds a new connection pool (undici Agent) for every request: one TLS handshake
+  // per request. Requests with the same TLS settings share one pool for a while instead; the
+  // credentials (headers) are still applied to every request.
+  let pool: { identity: string; dispatcher: Dispatcher; since: number } | undefined;
+  const sharedPool = (ctx: RequestContext): void => {
+    const fresh = ctx.getDispatcher();
+    const identity = tlsIdentity(kc);
+    if (!fresh || identity === undefined) return;
+    const now = performance.now();
+    if (pool && pool.identity === identity && now - pool.since < POOL_REUSE_MS) {
+      ctx.setDispatcher(pool.dispatcher);
+      void fresh.close().catch(() => {});
+      return;
+    }
+    const old = pool;
+    pool = { identity, dispatcher: fresh, since: now };
+    // In-flight requests on the old pool finish first.
+    if (old) void old.dispatcher.close().catch(() => {});
+  };
 
   async function getText(path: string, query: Query = {}, o: KubeGetOptions = {}): Promise<string> {
     const cluster = kc.getCurrentCluster();
@@ -49,6 +84,7 @@ export function createKubeJson(kc: KubeConfig, opts: { timeoutMs: number }): Kub
     ctx.setHeaderParam('Accept', o.accept ?? JSON_ACCEPT);
     ctx.setHeaderParam('User-Agent', USER_AGENT);
     await kc.applySecurityAuthentication(ctx);
+    sharedPool(ctx);
     const timeout = AbortSignal.timeout(opts.timeoutMs);
     ctx.setSignal(o.signal ? AbortSignal.any([o.signal, timeout]) : timeout);
     const res = await http.send(ctx).toPromise();

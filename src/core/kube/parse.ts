@@ -14,7 +14,6 @@ import type {
   Termination,
 } from '../model.ts';
 import { flag, int, isRecord, list, obj, stringMap, text, time } from './loose.ts';
-import { heapFlags } from './heap-flags.ts';
 
 const RawMetadata = obj({
   name: text,
@@ -27,15 +26,7 @@ const RawMetadata = obj({
 
 const RawResources = obj({ requests: obj({ memory: text }), limits: obj({ memory: text }) });
 
-const RawContainerSpec = obj({
-  name: text,
-  image: text,
-  restartPolicy: text,
-  resources: RawResources,
-  command: list(z.unknown()),
-  args: list(z.unknown()),
-  env: list(obj({ name: text, value: text })),
-});
+const RawContainerSpec = obj({ name: text, image: text, restartPolicy: text, resources: RawResources });
 
 const RawTerminated = obj({
   reason: text,
@@ -201,7 +192,6 @@ function mergeGroup(
         restartCount: restarts < 0 ? 0 : restarts,
         state: toState(status?.state),
         lastTermination: status ? toTermination(status.lastState.terminated) : undefined,
-        heapFlags: spec ? nonEmpty(heapFlags(strings(spec.command), strings(spec.args), spec.env)) : undefined,
       }),
     );
   };
@@ -222,14 +212,6 @@ function toOwners(raw: z.infer<typeof RawMetadata>['ownerReferences']): OwnerRef
     owners.push(dropUndefined({ kind: o.kind, name: o.name, uid: o.uid, controller: o.controller }));
   }
   return owners;
-}
-
-function strings(values: unknown[]): string[] {
-  return values.filter((v): v is string => typeof v === 'string');
-}
-
-function nonEmpty<T>(list: T[]): T[] | undefined {
-  return list.length > 0 ? list : undefined;
 }
 
 function podConditions(raw: Array<{ type?: string; status?: string; reason?: string; message?: string }>): PodSnapshot['conditions'] {
