@@ -12,6 +12,7 @@ tools=(
   "kustomize|KUSTOMIZE|$cache/kustomize|build-kustomize.sh"
   "helm|HELM|$cache/helm|build-helm.sh"
   "promtool|PROMTOOL|$cache/promtool|build-promtool.sh"
+  "prometheus|PROMETHEUS_BIN|$cache/prometheus|build-prometheus.sh"
   "prometheus-operator CRDs|PROMETHEUS_OPERATOR_CRDS|$cache/prometheus-operator-crds|fetch-prometheus-operator-crds.sh"
 )
 missing=()
