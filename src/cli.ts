@@ -23,7 +23,7 @@ ${DOCTOR_USAGE}
 Exit codes: 0 no incidents (doctor: every check passed), 1 incidents found, 2 usage, 3 namespace not found,
 4 forbidden (RBAC), 5 API server unreachable, 6 input file invalid, 7 Ollama unavailable (reports are
 rule-based), 8 configuration or policy invalid, 9 audit chain broken, 10 Redis unavailable, 11 Slack
-unavailable or misconfigured. doctor exits with the code of its first failed check.`;
+unavailable or misconfigured, 12 Prometheus unavailable. doctor exits with the code of its first failed check.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -11,8 +11,10 @@ import { renderChecklist } from '../core/doctor/checklist-text.ts';
 import { createKubeProbe } from '../adapters/kubernetes/access-probe.ts';
 import { loadKubeConfig } from '../adapters/kubernetes/kube-config.ts';
 import { createOllamaProbe } from '../adapters/ollama/ollama-probe.ts';
+import { createPrometheusReader } from '../adapters/prometheus/prometheus-reader.ts';
 import { createRedisProbe } from '../adapters/redis/server-info.ts';
 import { createSlackProbe } from '../adapters/slack/doctor-probe.ts';
+import { systemClock } from '../ports.ts';
 import { runDoctor } from '../usecases/doctor/run-doctor.ts';
 import { DOCTOR_USAGE } from './doctor-usage.ts';
 import { EXIT, exitCodeForCheck } from './exit-codes.ts';
@@ -44,6 +46,10 @@ export async function runDoctorCommand(argv: string[], deps: DoctorCommandDeps):
     kube: () => createKubeProbe(loadKubeConfig(config.KUBECONFIG)),
     redis: createRedisProbe(config.REDIS_URL),
     ollama: createOllamaProbe(config.OLLAMA_HOST),
+    prometheus: config.PROMETHEUS_URL && !invalid.has('PROMETHEUS_URL')
+      ? { reader: createPrometheusReader({ url: config.PROMETHEUS_URL, timeoutMs: config.PROMETHEUS_TIMEOUT_MS }), where: withoutCredentials(config.PROMETHEUS_URL) }
+      : undefined,
+    clock: systemClock,
   });
   const failed = firstFailure(results);
   const exitCode = failed ? exitCodeForCheck(failed.id) : EXIT.ok;
@@ -53,4 +59,11 @@ export async function runDoctorCommand(argv: string[], deps: DoctorCommandDeps):
     deps.stdout(renderChecklist(results));
   }
   return exitCode;
+}
+
+function withoutCredentials(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
 }

@@ -34,7 +34,7 @@ describeWithCluster('kube-ai-sre doctor', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split('\n');
-    expect(lines.filter((l) => /^\S/.test(l))).toEqual(['Configuration', 'Slack', 'Kubernetes', 'Redis', 'Ollama', 'Policies', expect.stringMatching(/— ready to start$/)]);
+    expect(lines.filter((l) => /^\S/.test(l))).toEqual(['Configuration', 'Slack', 'Kubernetes', 'Redis', 'Ollama', 'Prometheus', 'Policies', expect.stringMatching(/— ready to start$/)]);
     expect(lines.filter((l) => l.startsWith('  ✗'))).toEqual([]);
     for (const line of [
       '  ✓ bot token ', '  ✓ incident channel ', '  ✓ API server ', '  ✓ RBAC: reads ', '  ✓ RBAC: no writes ', '  ✓ test call ', '  ✓ approvers ',
@@ -53,6 +53,7 @@ describeWithCluster('kube-ai-sre doctor', () => {
       'kubernetes.config', 'kubernetes.reachable', 'kubernetes.namespaces', 'kubernetes.rbac.reads', 'kubernetes.rbac.writes', 'kubernetes.metrics',
       'redis.reachable', 'redis.persistence', 'redis.eviction',
       'ollama.reachable', 'ollama.model', 'ollama.embed-model', 'ollama.chat',
+      'prometheus.reachable',
       'policies.valid', 'policies.approvers',
     ]);
   });

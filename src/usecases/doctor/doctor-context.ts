@@ -2,6 +2,7 @@
 // best effort alongside), the policy loader, and one read-only probe per system.
 import type { Config } from '../../config/env.ts';
 import type { PolicySet } from '../../core/policy/schema.ts';
+import type { Clock, PrometheusReader } from '../../ports.ts';
 import type { KubeProbe, OllamaProbe, RedisProbe, SlackProbe } from './probes.ts';
 
 export interface DoctorContext {
@@ -18,6 +19,9 @@ export interface DoctorContext {
   kube(): KubeProbe;
   redis: RedisProbe;
   ollama: OllamaProbe;
+  /** Built when PROMETHEUS_URL is set and valid; `where` is the URL without credentials. */
+  prometheus: { reader: PrometheusReader; where: string } | undefined;
+  clock: Clock;
 }
 
 /** The first of `variables` that is invalid, for a "skipped" line. */

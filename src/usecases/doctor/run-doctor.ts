@@ -14,6 +14,8 @@ import { checkOllamaChatModel } from './check-ollama-chat-model.ts';
 import { checkOllamaEmbedModel } from './check-ollama-embed-model.ts';
 import { checkOllamaReachable } from './check-ollama-reachable.ts';
 import { checkPoliciesApprovers } from './check-policies-approvers.ts';
+import { checkPrometheusReachable } from './check-prometheus-reachable.ts';
+import { checkPrometheusSeries } from './check-prometheus-series.ts';
 import { checkPoliciesValid } from './check-policies-valid.ts';
 import { checkRedisEviction } from './check-redis-eviction.ts';
 import { checkRedisPersistence } from './check-redis-persistence.ts';
@@ -82,6 +84,12 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
     return [reachable.result, chatModel, checkOllamaEmbedModel(ctx, installed), await checkOllamaChat(ctx, chatModel.status === 'ok')];
   });
 
+  const prometheus = guarded('prometheus', async () => {
+    const reachable = await checkPrometheusReachable(ctx);
+    if (reachable.status === 'skip' && !ctx.prometheus) return [reachable];
+    return [reachable, await checkPrometheusSeries(ctx, reachable.status === 'ok')];
+  });
+
   const policies = guarded('policies', async () => {
     const valid = await checkPoliciesValid(ctx);
     // Approvers are looked up in Slack only with a token that works.
@@ -89,6 +97,6 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
     return [valid.result, await checkPoliciesApprovers(valid.policies, slackProbe)];
   });
 
-  const results = await Promise.all([[checkConfig(ctx)], await slack, await kubernetes, await redis, await ollama, await policies]);
+  const results = await Promise.all([[checkConfig(ctx)], await slack, await kubernetes, await redis, await ollama, await prometheus, await policies]);
   return inChecklistOrder(results.flat());
 }
