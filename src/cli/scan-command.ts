@@ -72,7 +72,17 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
       namespaces = [positionals[0] as string];
     }
     const llm = values['no-llm'] ? undefined : await deps.llm();
-    const analyzeDeps = { cluster, llm, policies, logger: deps.logger, clock: deps.clock, hash: deps.hash, logLimits: deps.logLimits };
+    // One read per node for the whole run, however many of its pods crashed.
+    const nodes = new Map<string, ReturnType<ClusterReader['readNode']>>();
+    const readNode: ClusterReader['readNode'] = (name) => {
+      let node = nodes.get(name);
+      if (!node) nodes.set(name, (node = cluster.readNode(name)));
+      return node;
+    };
+    const analyzeDeps = { cluster: { ...cluster, readNode }, llm, policies, logger: deps.logger, clock: deps.clock, hash: deps.hash, logLimits: deps.logLimits };
+    // Without an LLM an analysis is a few reads: several at once. With one, one at a time (a local
+    // model answers one request after the other anyway, and each has its own timeout).
+    const inFlight = llm ? 1 : RULE_BASED_IN_FLIGHT;
 
     const reports: IncidentReport[] = [];
     let podsChecked = 0;
@@ -81,7 +91,7 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
       podsChecked += result.podsChecked;
       if (result.found.length === 0) continue;
       const events = await cluster.listEvents(ns).catch(() => []);
-      for (const found of result.found) reports.push(await analyzeIncident(analyzeDeps, found, { events }));
+      reports.push(...await inOrder(result.found, inFlight, (found) => analyzeIncident(analyzeDeps, found, { events })));
     }
 
     if (values.json) {
@@ -107,6 +117,22 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
     deps.stderr(`error: ${(err as Error)?.message ?? String(err)}`);
     return EXIT.internal;
   }
+}
+
+const RULE_BASED_IN_FLIGHT = 8;
+
+/** Maps with at most `limit` calls in flight; results in the order of the input. */
+async function inOrder<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** How to get the LLM explanation instead, for each way the LLM can be unavailable. */
