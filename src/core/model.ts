@@ -37,6 +37,8 @@ export const ContainerSnapshotSchema = z.object({
   restartCount: z.number().int().nonnegative(),
   state: ContainerStateSchema,
   lastTermination: TerminationSchema.optional(),
+  /** Runtime heap flags from command, args and known env vars, e.g. "-Xmx512m (args)". */
+  heapFlags: z.array(z.string()).optional(),
 });
 export type ContainerSnapshot = z.infer<typeof ContainerSnapshotSchema>;
 
@@ -120,6 +122,8 @@ export const IncidentKindSchema = z.enum([
   'ConfigError',
   'Unschedulable',
   'CpuThrottling',
+  'NodePressure',
+  'RuntimeOOM',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKindSchema>;
 
@@ -159,6 +163,10 @@ export const DetectionSchema = z.object({
   facts: z.array(z.string()),
   /** Highest working set observed (metrics API), for peak-based recommendations. */
   observedPeakBytes: z.number().nonnegative().optional(),
+  /** For runtime heap OOMs: the container's heap flags, e.g. "-Xmx512m (args)" (none: runtime defaults). */
+  heapFlags: z.array(z.string()).optional(),
+  /** For runtime heap OOMs: which runtime ran out of heap. */
+  runtime: z.enum(['jvm', 'node', 'go', 'python']).optional(),
   /** For leak forecasts: the growth line the forecast rests on. */
   trend: LeakTrendSchema.optional(),
 });
@@ -171,7 +179,9 @@ export const RecommendationSchema = z.object({
   /** Recommended request (same as limit for OOM bumps unless the request was lower). */
   request: z.string().optional(),
   /** `peak-headroom` is what earlier versions stored for leaks; it is read, no longer written. */
-  rule: z.enum(['vpa-oom-bump', 'leak-projection', 'peak-headroom', 'none']),
+  rule: z.enum(['vpa-oom-bump', 'leak-projection', 'runtime-heap', 'peak-headroom', 'none']),
+  /** For runtime heap OOMs: the heap flag to set with the limit, e.g. "-Xmx768m". */
+  runtimeSetting: z.string().optional(),
   basis: z.string(),
 });
 export type Recommendation = z.infer<typeof RecommendationSchema>;

@@ -32,7 +32,7 @@ export interface AnalyzeOptions {
 }
 
 // Kinds whose container never ran (or was not restarted), so there is no previous log to read.
-const NO_PREVIOUS_LOG: ReadonlySet<IncidentKind> = new Set(['EvictedMemory', 'ImagePullFailure', 'ConfigError', 'Unschedulable', 'CpuThrottling']);
+const NO_PREVIOUS_LOG: ReadonlySet<IncidentKind> = new Set(['EvictedMemory', 'ImagePullFailure', 'ConfigError', 'Unschedulable', 'CpuThrottling', 'NodePressure']);
 
 export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, opts: AnalyzeOptions = {}): Promise<IncidentReport> {
   const { detection, workload, pod } = found;

@@ -1,6 +1,8 @@
 // Lists a namespace's pods once and runs the pure detection rules over them. Cheap: no logs,
 // no LLM; the expensive part (analyze-incident) runs only for new or changed incidents.
 import { DETECTION_RULES, detectIncidents, needsEvents } from '../core/detection/registry.ts';
+import { evictionsByNode, foldNodeEvictions } from '../core/detection/node-pressure.ts';
+import { asRuntimeOom, runtimeOomCandidate, runtimeOomIn } from '../core/detection/runtime-oom.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
 import type { Detection, FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
 import type { ClusterReader, OwnerLookup } from '../ports.ts';
@@ -30,7 +32,24 @@ export async function detectNamespace(cluster: ClusterReader, namespace: string)
  */
 export async function detectPods(cluster: ClusterReader, namespace: string, pods: PodSnapshot[]): Promise<DetectResult> {
   const events = needsEvents(pods) ? await cluster.listEvents(namespace).catch(() => []) : [];
-  return { namespace, podsChecked: pods.length, pods, found: await toFoundIncidents(cluster, namespace, detectIncidents(pods, DETECTION_RULES, events), pods) };
+  const groups = evictionsByNode(pods);
+  // One read per node that evicted several pods; an unreadable node still folds its evictions.
+  const nodes = new Map(await Promise.all([...groups.keys()].map(async (n) => [n, await cluster.readNode(n).catch(() => undefined)] as const)));
+  const detections = foldNodeEvictions(detectIncidents(pods, DETECTION_RULES, events), groups, nodes);
+  const read = await Promise.all(detections.map((d) => (runtimeOomCandidate(d) ? withRuntimeOom(cluster, d, pods) : d)));
+  return { namespace, podsChecked: pods.length, pods, found: await toFoundIncidents(cluster, namespace, read, pods) };
+}
+
+// Enough of the log's end for the runtime's last words; a log that cannot be read changes nothing.
+const RUNTIME_LOG = { tailLines: 200, limitBytes: 64 * 1024 };
+
+/** A crash loop whose previous log shows the runtime running out of heap becomes a RuntimeOOM. */
+async function withRuntimeOom(cluster: ClusterReader, d: Detection, pods: PodSnapshot[]): Promise<Detection> {
+  const log = await cluster.readLog({ namespace: d.namespace, pod: d.pod, container: d.container, previous: true, ...RUNTIME_LOG }).catch(() => '');
+  const match = runtimeOomIn(log);
+  if (!match) return d;
+  const container = pods.find((p) => p.name === d.pod)?.containers.find((c) => c.name === d.container);
+  return asRuntimeOom(d, match, container?.heapFlags);
 }
 
 /** Ties detections to their workload and fingerprint; one incident per fingerprint. */
@@ -43,7 +62,8 @@ export async function toFoundIncidents(cluster: ClusterReader, namespace: string
   });
   const workloads = await resolveWorkloads(cluster, namespace, tied.map(({ detection }) => ({ owner: detection.owner, podName: detection.pod })));
   for (const [i, { detection, pod }] of tied.entries()) {
-    const workload = workloads[i]!;
+    // A node incident belongs to the node, not to the workload of the pod that stands for it.
+    const workload = detection.kind === 'NodePressure' && detection.nodeName ? { kind: 'Node', name: detection.nodeName } : workloads[i]!;
     const fp = fingerprint(detection, workload);
     // Several pods of one workload crash the same way: one incident, the latest crash as its face.
     const current = found.get(fp);

@@ -248,6 +248,12 @@ function eventBody(c: PodCase, e: EventSpec, index: number, ns: string, node: st
 }
 
 export async function buildMixedDump(cluster: TestClusterContext): Promise<Json> {
+  const { ns, node } = await createMixedFailures(cluster);
+  return readDump(cluster, { ns, node }, MIXED_NAMESPACE);
+}
+
+/** The mixed failures in a new namespace of the test API server; returns it and the node. */
+export async function createMixedFailures(cluster: TestClusterContext): Promise<{ ns: string; node: string }> {
   const ns = await cluster.createNamespace('shop');
   const { name: node } = await cluster.node();
   const cases = podCases();
@@ -283,5 +289,5 @@ export async function buildMixedDump(cluster: TestClusterContext): Promise<Json>
     const status = statusOf(c, { uid: created[c.name]!.uid, ns }, created[c.name]!.mount);
     await cluster.core.patchNamespacedPodStatus({ name: c.name, namespace: ns, body: { status } }, mergePatch);
   }
-  return readDump(cluster, { ns, node }, MIXED_NAMESPACE);
+  return { ns, node };
 }

@@ -5,7 +5,7 @@
 // Problem group names are part of stored fingerprints: never rename one.
 import type { IncidentFamily, IncidentKind } from '../model.ts';
 
-export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'cpu-throttling';
+export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'node' | 'cpu-throttling';
 
 interface KindInfo {
   family: IncidentFamily;
@@ -26,6 +26,9 @@ const KINDS: Record<IncidentKind, KindInfo> = {
   ConfigError: { family: 'config', group: 'config', priority: 1, label: 'Container config error' },
   Unschedulable: { family: 'scheduling', group: 'unschedulable', priority: 1, label: 'Unschedulable pod' },
   CpuThrottling: { family: 'cpu', group: 'cpu-throttling', priority: 1, label: 'CPU throttling' },
+  NodePressure: { family: 'node', group: 'node', priority: 1, label: 'Node under pressure' },
+  // A crash whose log shows the runtime's own heap running out: the crash loop's more specific form.
+  RuntimeOOM: { family: 'memory', group: 'crash', priority: 3, label: 'Runtime heap out of memory' },
 };
 
 // Families whose incidents carry a resource recommendation that people approve or reject. CPU

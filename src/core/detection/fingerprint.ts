@@ -10,6 +10,8 @@ export { workloadFromOwner } from '../kube/workload.ts';
 
 /** The canonical string the fingerprint hashes; exposed for logs and tests. */
 export function fingerprintKey(d: Detection, workload: WorkloadRef): string {
+  // A node is cluster-wide: the namespaces that see its evictions share its one incident.
+  if (problemGroup(d.kind) === 'node') return JSON.stringify(['v1', '*', 'Node', d.nodeName ?? workload.name, '', 'node']);
   return JSON.stringify(['v1', d.namespace, workload.kind, workload.name, d.container, problemGroup(d.kind)]);
 }
 

@@ -138,6 +138,24 @@ function explain(d: Detection): { rootCauses: string[]; explanation: string; con
         explanation: `${capital(who)} has been throttled by its CPU limit for a sustained time: requests slow down while it waits for its next CPU period. It is not crashing.`,
         confidence: 0.6,
       };
+    case 'NodePressure':
+      return {
+        rootCauses: [
+          `Node ${d.nodeName ?? '(unknown)'} ran short (${d.reason}) and the kubelet evicted pods to recover`,
+          'Pods on the node use more than they request, so the node is overcommitted',
+        ],
+        explanation: `Node ${d.nodeName ?? '(unknown)'} reported ${d.reason} and evicted several pods of namespace ${d.namespace}; they are listed in the facts.`,
+        confidence: 0.6,
+      };
+    case 'RuntimeOOM':
+      return {
+        rootCauses: [
+          d.facts.find((f) => f.startsWith('runtime out of memory:')) ?? 'The runtime ran out of heap inside the container',
+          'The heap setting is too small for the workload, or the process leaks memory',
+        ],
+        explanation: `${capital(who)} exited${exit} because its runtime ran out of heap, not because the kernel OOM killer stopped it; the runtime's heap setting decides when that happens.`,
+        confidence: 0.7,
+      };
   }
 }
 

@@ -55,6 +55,9 @@ export function list<T extends z.ZodType>(item: T) {
   });
 }
 
+/** A list of strings (command, args); anything else in it is dropped. */
+export const textList = anything().transform((v): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []));
+
 /** A string map such as labels; non-string values are stringified or dropped. */
 export const stringMap = anything().transform((v): Record<string, string> => {
   if (!isRecord(v)) return {};

@@ -13,7 +13,8 @@ import type {
   PodSnapshot,
   Termination,
 } from '../model.ts';
-import { flag, int, isRecord, list, obj, stringMap, text, time } from './loose.ts';
+import { flag, int, isRecord, list, obj, stringMap, text, textList, time } from './loose.ts';
+import { heapFlags } from './heap-flags.ts';
 
 const RawMetadata = obj({
   name: text,
@@ -26,7 +27,15 @@ const RawMetadata = obj({
 
 const RawResources = obj({ requests: obj({ memory: text }), limits: obj({ memory: text }) });
 
-const RawContainerSpec = obj({ name: text, image: text, restartPolicy: text, resources: RawResources });
+const RawContainerSpec = obj({
+  name: text,
+  image: text,
+  restartPolicy: text,
+  resources: RawResources,
+  command: textList,
+  args: textList,
+  env: list(obj({ name: text, value: text })),
+});
 
 const RawTerminated = obj({
   reason: text,
@@ -192,6 +201,7 @@ function mergeGroup(
         restartCount: restarts < 0 ? 0 : restarts,
         state: toState(status?.state),
         lastTermination: status ? toTermination(status.lastState.terminated) : undefined,
+        heapFlags: spec ? nonEmpty(heapFlags(spec.command, spec.args, spec.env)) : undefined,
       }),
     );
   };
@@ -212,6 +222,10 @@ function toOwners(raw: z.infer<typeof RawMetadata>['ownerReferences']): OwnerRef
     owners.push(dropUndefined({ kind: o.kind, name: o.name, uid: o.uid, controller: o.controller }));
   }
   return owners;
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 function podConditions(raw: Array<{ type?: string; status?: string; reason?: string; message?: string }>): PodSnapshot['conditions'] {

@@ -107,8 +107,11 @@ interface LimitOutcome {
 // Incidents that say a container needs more memory than it has: the kernel killed it, the
 // kubelet evicted it, or its usage is heading for the limit. Lowering (or keeping) the limit of
 // such a container brings the next kill sooner, so only a real increase is ever approvable.
+// A runtime heap OOM is not one of them: its fix may keep the limit and raise the heap inside it.
+const MUST_RAISE: ReadonlySet<IncidentKind> = new Set(['OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast']);
+
 export function mustRaiseLimit(kind: IncidentKind): boolean {
-  return incidentFamily(kind) === 'memory';
+  return MUST_RAISE.has(kind);
 }
 
 // Applies the max limit and the max increase factor (both only ever lower the recommendation),

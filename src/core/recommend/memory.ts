@@ -10,6 +10,7 @@ import { incidentFamily } from '../detection/family.ts';
 import { describeDuration, describeRate } from '../detection/leak-forecast-detection.ts';
 import { describeBytes, formatBytes, MEBIBYTE, toBytes } from '../quantity.ts';
 import { requestWithinLimit } from './approved.ts';
+import { recommendRuntimeHeap } from './runtime-heap.ts';
 
 const OOM_MIN_BUMP_BYTES = 100 * MEBIBYTE;
 const OOM_BUMP_RATIO = 1.2;
@@ -37,6 +38,7 @@ export function recommendMemory(d: Detection, opts: RecommendOptions = {}): Reco
     return none(`a ${incidentFamily(d.kind)} incident (${d.kind}) is not fixed by a memory limit`);
   }
   if (d.kind === 'MemoryLeakForecast') return leakProjection(d, known);
+  if (d.kind === 'RuntimeOOM') return recommendRuntimeHeap(d);
   return oomBump(d, known);
 }
 

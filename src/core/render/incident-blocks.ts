@@ -130,6 +130,7 @@ function recommendation(r: IncidentReport): Block {
   const planned = approvedMemory(r);
   const lines = [
     `*Recommendation* (deterministic, ${escapeMrkdwn(rec.rule)}): limit ${codeSpan(rec.limit)}${rec.request ? `, request ${codeSpan(rec.request)}` : ''}`,
+    ...(rec.runtimeSetting ? [`Heap setting to apply with it: ${codeSpan(truncate(rec.runtimeSetting, 60))} (in the container's args or its JAVA_TOOL_OPTIONS / NODE_OPTIONS)`] : []),
     `_${escapeMrkdwn(truncate(rec.basis, 800))}_`,
   ];
   const llm = r.diagnosis.suggestedLimit;

@@ -24,6 +24,14 @@ function resourcesYaml(limit: string, request: string | undefined): string {
 }
 
 export function remediationPlan(report: IncidentReport): RemediationPlan {
+  const plan = resourcePlan(report);
+  const heap = report.recommendation.runtimeSetting;
+  if (!heap) return plan;
+  const also = `Also set the heap to ${heap} in container ${report.detection.container}'s args (or JAVA_TOOL_OPTIONS / NODE_OPTIONS): the runtime, not the kernel, ran out of memory.`;
+  return { ...plan, note: plan.note ? `${plan.note}\n${also}` : also };
+}
+
+function resourcePlan(report: IncidentReport): RemediationPlan {
   const { limit, request } = approvedMemory(report);
   const { kind, name } = report.workload;
   const d = report.detection;

@@ -65,4 +65,11 @@ describe('remediationPlan', () => {
     const plan = remediationPlan(report('Deployment', "x; rm -rf / #'"));
     expect(plan.command).toBe(`kubectl set resources deployment/'x; rm -rf / #'\\''' -n demo -c app --limits=memory=256Mi --requests=memory=128Mi`);
   });
+
+  it('asks for the heap setting too when the runtime, not the kernel, ran out', () => {
+    const r = incidentReport();
+    const plan = remediationPlan({ ...r, recommendation: { ...r.recommendation, rule: 'runtime-heap', runtimeSetting: '-Xmx768m' } });
+    expect(plan.command).toBe('kubectl set resources deployment/checkout -n demo -c app --limits=memory=256Mi --requests=memory=128Mi');
+    expect(plan.note).toBe("Also set the heap to -Xmx768m in container app's args (or JAVA_TOOL_OPTIONS / NODE_OPTIONS): the runtime, not the kernel, ran out of memory.");
+  });
 });
