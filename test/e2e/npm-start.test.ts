@@ -72,7 +72,10 @@ describeWithCluster('npm start', () => {
 
     const ready = await get('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', kubernetes: 'ok', slack: 'ok', ollama: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: {
+      redis: 'ok', kubernetes: 'ok', slack: 'ok', ollama: 'ok',
+      prometheus: 'off: PROMETHEUS_URL is not set: no Prometheus signals, no CPU throttling incidents',
+    } });
 
     // The analysis job counts the incident once it returns, a moment after its message is posted.
     let metrics = await get('/metrics');
