@@ -21,6 +21,14 @@ async function ownRedis(args: string[]): Promise<{ url: string; stop(): Promise<
   const dir = await mkdtemp(join(tmpdir(), 'sre-doctor-redis-'));
   const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, ...args], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (proc.pid && proc.exitCode === null) {
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      process.kill(proc.pid, 'SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
   // Up when it answers PING, or refuses us for want of a password.
   await eventually('redis-server answers', async () => {
     const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -36,18 +44,12 @@ async function ownRedis(args: string[]): Promise<{ url: string; stop(): Promise<
     } finally {
       c.disconnect();
     }
-  }, 20_000);
-  return {
-    url,
-    async stop() {
-      if (proc.pid && proc.exitCode === null) {
-        const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-        process.kill(proc.pid, 'SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  }, 20_000).catch(async (err: unknown) => {
+    // Never leave a server behind when it did not come up in time.
+    await stop();
+    throw err;
+  });
+  return { url, stop };
 }
 
 describe('doctor: Redis', () => {
