@@ -77,7 +77,15 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'audit':
-      return runAuditCommand(rest, { stdout: out, stderr: err, redisUrl: config.REDIS_URL, keyPrefix: config.KEY_PREFIX });
+      return runAuditCommand(rest, {
+        stdout: out, stderr: err, redisUrl: config.REDIS_URL, keyPrefix: config.KEY_PREFIX,
+        // --against-slack reads checkpoints with the bot's token from the channel they are posted to.
+        slack: {
+          botToken: process.env.SLACK_BOT_TOKEN || undefined,
+          channel: process.env.AUDIT_CHANNEL_ID || process.env.SLACK_CHANNEL_ID || undefined,
+          apiUrl: process.env.SLACK_API_URL || undefined,
+        },
+      });
     default:
       err(`unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;

@@ -7,11 +7,12 @@ import type { AuditEntry, AuditEntryInput } from './core/audit/entry.ts';
 import type { AnalyzeJob, ScanJob, ThreadJob } from './core/jobs.ts';
 import type { LlmMessage } from './core/llm-message.ts';
 import type { ThreadTurn } from './core/qa/thread-turn.ts';
-import type { AuditVerifyResult } from './core/audit/verify-result.ts';
+import type { AuditVerifyOptions, AuditVerifyResult } from './core/audit/verify-result.ts';
 import type { IncidentHistory } from './core/incident/history.ts';
 import type { PromSeries } from './core/signals/series.ts';
 
 // Types the core owns and these ports carry, re-exported for the adapters that implement them.
+export type { AuditVerifyOptions } from './core/audit/verify-result.ts';
 export type { LlmMessage, ThreadTurn, AuditVerifyResult, IncidentHistory, PromSeries };
 
 export interface LogRequest {
@@ -56,7 +57,11 @@ export interface LlmRequest {
 }
 
 export type LlmResult =
-  | { ok: true; content: string; model: string; latencyMs: number }
+  | {
+      ok: true; content: string; model: string; latencyMs: number;
+      /** Tokens the server evaluated for the prompt and generated for the answer, when it says. */
+      promptTokens?: number; completionTokens?: number;
+    }
   | { ok: false; code: ErrorCode; message: string; latencyMs: number };
 
 /** One chat call to a local model. Never throws: failures come back as { ok: false }. */
@@ -103,9 +108,17 @@ export interface AuditLog {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   /** The last n entries, newest first. */
   latest(n: number): Promise<AuditEntry[]>;
-  verify(): Promise<AuditVerifyResult>;
+  /** Recomputes the chain; with checkpoints, also checks it still holds each of them. */
+  verify(opts?: AuditVerifyOptions): Promise<AuditVerifyResult>;
   /** Every entry, oldest first. */
   export(): AsyncIterable<AuditEntry>;
+  /** The chain's head as the last append left it (seq 0 and the genesis hash when empty). */
+  head?(): Promise<{ seq: number; hash: string }>;
+}
+
+/** Slack users by ID: one display name per person, looked up once and cached. Never throws. */
+export interface UserDirectory {
+  displayName(userId: string): Promise<string | undefined>;
 }
 
 export type EmbedResult =

@@ -19,7 +19,6 @@ import { createIncidentVectors } from '../adapters/redis/incident-vectors.ts';
 import { createSimilarIncidents } from '../usecases/similar-incidents.ts';
 import { createScorecard } from '../usecases/scorecard.ts';
 import { createOllamaClient } from '../adapters/ollama/llm-client.ts';
-import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
 import { createIncidentStore } from '../adapters/redis/incident-store.ts';
 import { closeAll, createQueues, startWorker, type Queues, type RunningWorker } from '../adapters/redis/queues.ts';
@@ -33,6 +32,7 @@ import { runAnalysis, type RunAnalysisDeps } from '../usecases/run-analysis.ts';
 import { runScanJob, type ScanJobDeps } from '../usecases/run-scan-job.ts';
 import { hasModel, instrumentLlm } from './instrument-llm.ts';
 import { createWatchHandler } from './watch-handler.ts';
+import { createAuditing } from './audit-wiring.ts';
 import { prometheusSignals } from './prometheus-signals.ts';
 import { beginWork, type WorkStart } from './begin-work.ts';
 
@@ -69,7 +69,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   const connections: Redis[] = [redis, workerRedis, queueRedis];
 
   const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });
-  const audit = new RedisAuditLog(redis, config.KEY_PREFIX, clock);
+  const auditing = createAuditing(config, { redis, clock, kubeConfig });
+  const audit = auditing.audit;
   const queues: Queues = createQueues({ connection: queueRedis, prefix: `${config.KEY_PREFIX}bull`, logger });
   metrics.setQueueDepthSource(() => queues.depths());
   metrics.setOpenIncidentsSource(async () => (await store.listOpen()).length);
@@ -95,6 +96,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
         channelId: config.SLACK_CHANNEL_ID as string,
         store, audit, queue: queues, policies, clock, logger,
         stats: createScorecard({ store, clock }),
+        auditChannelId: config.AUDIT_CHANNEL_ID, cluster: auditing.cluster,
         // Every 429 is counted as it is answered; a call that still fails after its retries is an error.
         onRateLimited: (method) => metrics.slackRateLimitedTotal.inc({ method }),
         onSlackError: (method, error) => metrics.slackApiErrorsTotal.inc({ method, error }),
@@ -102,6 +104,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
       })
     : undefined;
   if (!slack) logger.warn({}, 'SLACK_BOT_TOKEN not set: incidents are stored and audited but not posted');
+  auditing.useDirectory(slack?.users);
 
   const hash = sha256Hex;
   const trackDeps = {
@@ -112,7 +115,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     cluster,
     reply: slack?.reply,
     onScanned: (job, outcome) => metrics.scansTotal.inc({ namespace: job.namespace, trigger: job.trigger, outcome }),
-    forecast: config.FORECAST_HORIZON_MINUTES > 0 ? forecaster(config, kubeConfig, redis, clock, logger) : undefined,
+    forecast: config.FORECAST_HORIZON_MINUTES > 0 ? forecaster(config, kubeConfig, redis, clock, logger, prometheus.workingSetHistory) : undefined,
     throttling: prometheus.throttling,
   };
   const analysisDeps: RunAnalysisDeps = {
@@ -158,7 +161,9 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   let health: HealthServer | undefined;
   let work: WorkStart | undefined;
   let namespaces: string[] = [];
+  let stopCheckpoints: (() => void) | undefined;
   const shutdown = async (): Promise<void> => {
+    stopCheckpoints?.();
     await work?.stop();
     if (namespaceRefresh) clearInterval(namespaceRefresh);
     await watch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'pod watch did not stop cleanly'));
@@ -202,6 +207,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     work = await beginWork(startScansAndWatch, { logger });
     if (!work.begun) logger.warn({ reason: work.waiting }, 'started without the API server answering: scans and the pod watch begin when it does');
     if (slack) await slack.start();
+    if (slack) stopCheckpoints = auditing.startCheckpoints({ notifier: slack.notifier, locks: store, logger });
     health = await startHealthServer({
       port: config.HEALTH_PORT,
       host: overrides.host,
@@ -249,12 +255,16 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   };
 }
 
-function forecaster(config: Config, kubeConfig: KubeConfig, redis: Redis, clock: Clock, logger: Logger) {
+function forecaster(
+  config: Config, kubeConfig: KubeConfig, redis: Redis, clock: Clock, logger: Logger,
+  workingSetHistory?: Parameters<typeof forecastNamespace>[0]['workingSetHistory'],
+) {
   const deps = {
     metrics: createMetricsReader(kubeConfig),
     history: createUsageHistory({ redis, prefix: config.KEY_PREFIX }),
     logger,
     clock,
+    ...(workingSetHistory ? { workingSetHistory } : {}),
   };
   return (namespace: string, pods: Parameters<typeof forecastNamespace>[1]['pods']) =>
     forecastNamespace(deps, { namespace, pods, horizonMinutes: config.FORECAST_HORIZON_MINUTES });

@@ -27,6 +27,8 @@ export const EnvSchema = z
     KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('sre:'),
 
     KUBECONFIG: z.string().optional(),
+    /** The cluster's name in audit entries and checkpoints; the kubeconfig's cluster name when unset (none in-cluster). */
+    CLUSTER_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,99}$/, 'letters, digits and . _ : @ / - (at most 100)').optional(),
     SCAN_NAMESPACES: list.default([]),
     SCAN_INTERVAL_SECONDS: intIn(5, 86_400).default(60),
     WATCH_ENABLED: bool.default(true),
@@ -49,6 +51,8 @@ export const EnvSchema = z
     OLLAMA_MODEL: z.string().min(1).default('mistral'),
     OLLAMA_EMBED_MODEL: z.string().min(1).default('nomic-embed-text'),
     OLLAMA_TIMEOUT_MS: intIn(1000, 600_000).default(120_000),
+    /** How long Ollama keeps the model loaded after a call (keep_alive on every call): "24h", "30m", "-1" forever, "0" unload at once. */
+    OLLAMA_KEEP_ALIVE: z.string().regex(/^(-1|0|(\d+(\.\d+)?(ms|s|m|h))+)$/, 'a duration such as 24h, 30m or 90s; -1 keeps the model loaded, 0 unloads it after each call').default('24h'),
     LLM_ENABLED: bool.default(true),
     LLM_CONCURRENCY: intIn(1, 16).default(1),
 
@@ -56,6 +60,10 @@ export const EnvSchema = z
     POLICY_DIR: z.string().min(1).optional(),
     RESOLVE_QUIET_MINUTES: intIn(1, 10_080).default(30),
     INCIDENT_RETENTION_DAYS: intIn(1, 3650).default(30),
+    /** Where audit checkpoints are posted (the bot must be a member); SLACK_CHANNEL_ID when unset. */
+    AUDIT_CHANNEL_ID: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel ID such as C0123456789').optional(),
+    /** Minutes between audit checkpoints posted to Slack (one per period, when the trail grew); 0 turns them off. Default daily. */
+    AUDIT_CHECKPOINT_MINUTES: intIn(0, 525_600).default(1440),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -3,6 +3,7 @@
 // model (or a question) cannot ping the channel. LLM failures never throw: the user gets a plain
 // rule-based line instead. Slack or Redis failures do throw, so the job is retried.
 import { AUDIT_ACTOR_SYSTEM, auditActor } from './audit-actor.ts';
+import { auditSubject } from '../core/audit/subject.ts';
 import { redact } from '../core/context/redact.ts';
 import type { ThreadJob } from '../core/jobs.ts';
 import { buildThreadMessages, incidentSummaryLine, QUESTION_MAX, THREAD_PROMPT_VERSION } from '../core/qa/thread-prompt.ts';
@@ -102,6 +103,7 @@ export async function answerThread(deps: AnswerThreadDeps, job: ThreadJob): Prom
     actor,
     action: 'thread_question',
     incidentId: report.id,
+    subject: auditSubject(report),
     at,
     outcome: outcome.answered === 'llm' ? 'answered' : `answered without LLM (${outcome.code})`,
     details: {

@@ -4,6 +4,7 @@
 // message) and on its fingerprint (so an incident that resolves and comes back unchanged stays
 // silent until the mute ends).
 import { z } from 'zod';
+import { auditSubject } from '../core/audit/subject.ts';
 import { hasResourceDecision } from '../core/detection/family.ts';
 import { AppError } from '../core/errors.ts';
 import { acknowledge, describeMuteDuration, isMuteDuration, mute, muteUntil, unmute, type AttentionResult } from '../core/incident/attention.ts';
@@ -50,10 +51,12 @@ export async function attendIncident(deps: AttendDeps, raw: AttendInput): Promis
   const audit = (outcome: string, report: IncidentReport | undefined, details: Record<string, string> = {}) =>
     deps.audit.append({
       actor: auditActor(input.userId),
+      ...(input.userName !== undefined ? { actorName: input.userName } : {}),
       action: AUDIT_ACTION[input.action],
       incidentId: input.incidentId,
+      ...(report ? { subject: auditSubject(report) } : {}),
       outcome,
-      details: { ...details, ...(input.userName !== undefined ? { userName: input.userName } : {}), ...(report ? { fingerprint: report.fingerprint } : {}) },
+      ...(Object.keys(details).length > 0 ? { details } : {}),
     });
   const refuse = async (message: string, outcome: string, report?: IncidentReport): Promise<AttendOutcome> => {
     await audit(`refused: ${outcome}`, report);

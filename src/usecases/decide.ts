@@ -78,9 +78,9 @@ export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): P
   const logger = deps.logger.child({ incidentId: input.incidentId, userId: input.userId, action: input.action });
   const requested = {
     requested: input.action,
-    ...(input.userName !== undefined ? { userName: input.userName } : {}),
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
   };
+  const actor = { actor: auditActor(input.userId), ...(input.userName !== undefined ? { actorName: input.userName } : {}) };
 
   const refuse = async (
     refusal: DecideRefusal,
@@ -90,7 +90,7 @@ export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): P
     extra: Record<string, string> = {},
   ): Promise<DecideOutcome> => {
     await audit.append({
-      actor: auditActor(input.userId),
+      ...actor,
       action: 'decision_refused',
       incidentId: input.incidentId,
       ...(report ? auditFacts(report) : {}),
@@ -154,7 +154,7 @@ export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): P
 
   // The decision is already stored; a failed append must be loud, never silent.
   const audited = await appendOrLog(audit, logger, {
-    actor: auditActor(input.userId),
+    ...actor,
     action: 'decision',
     incidentId: input.incidentId,
     at: decision.at,

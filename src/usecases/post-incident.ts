@@ -1,5 +1,6 @@
 // Posting an incident's message exactly once, from whichever job gets there first: the analysis
 // that created it, its retry after a Slack failure, or a later scan that finds it still unposted.
+import { auditSubject } from '../core/audit/subject.ts';
 import type { IncidentReport } from '../core/model.ts';
 import { approvedMemory } from '../core/recommend/approved.ts';
 import type { AuditLog, ChatNotifier, IncidentThreads, Logger, OnceLocks } from '../ports.ts';
@@ -14,9 +15,10 @@ export interface PostDeps {
   logger: Logger;
 }
 
-/** Verdict and recommendation as the audit trail records them. */
+/** What the incident is about, its verdict and recommendation, as the audit trail records them. */
 export function auditFacts(r: IncidentReport) {
   return {
+    subject: auditSubject(r),
     verdict: { allowed: r.verdict.allowed, policyName: r.verdict.policyName },
     recommendation: approvedMemory(r),
   };

@@ -65,6 +65,7 @@ export async function precheckDecision(deps: PrecheckDeps, input: PrecheckInput)
   const actor = auditActor(input.userId);
   await deps.audit.append({
     actor,
+    ...(input.userName !== undefined ? { actorName: input.userName.slice(0, 200) } : {}),
     action: 'decision_refused',
     incidentId: input.incidentId,
     ...(report ? auditFacts(report) : {}),
@@ -72,7 +73,6 @@ export async function precheckDecision(deps: PrecheckDeps, input: PrecheckInput)
     details: {
       requested: input.action,
       stage: 'before_reason_modal',
-      ...(input.userName !== undefined ? { userName: input.userName } : {}),
       ...(actor !== input.userId ? { userId: input.userId.slice(0, 64) } : {}),
     },
   });

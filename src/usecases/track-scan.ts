@@ -3,6 +3,7 @@
 // resolves incidents that stayed quiet. Safe to run from several replicas at once: analysis jobs
 // are deduplicated by id and incidents are claimed atomically by fingerprint.
 import { analysisKey, isNewOccurrence, planTracking, recordOccurrence, shouldResolve } from '../core/incident/tracking.ts';
+import { auditSubject } from '../core/audit/subject.ts';
 import { postIncidentOnce } from './post-incident.ts';
 import { isMuted, unmute } from '../core/incident/attention.ts';
 import type { FoundIncident, IncidentKind, IncidentReport } from '../core/model.ts';
@@ -138,8 +139,9 @@ async function isSilenced(deps: TrackDeps, found: FoundIncident, open: IncidentR
     actor: 'system',
     action: 'unmuted',
     ...(open ? { incidentId: open.id } : {}),
+    subject: auditSubject(found),
     outcome: 'unmuted: it came back in a new form',
-    details: { fingerprint: found.fingerprint, kind: found.detection.kind, mutedBy: m.userId, mutedUntil: m.until },
+    details: { mutedBy: m.userId, mutedUntil: m.until },
   });
   log.info({ kind: found.detection.kind }, 'mute ended: the incident came back in a new form');
   return false;
@@ -153,7 +155,7 @@ function unmuteReport(r: IncidentReport): IncidentReport | undefined {
 async function resolveIncident(deps: TrackDeps, report: IncidentReport, now: Date, outcome: string, details: Record<string, string | number>): Promise<IncidentReport | undefined> {
   const result = await deps.store.resolve(report.id, now.toISOString());
   if (!result.ok) return undefined;
-  await deps.audit.append({ actor: 'system', action: 'incident_resolved', incidentId: report.id, outcome, details });
+  await deps.audit.append({ actor: 'system', action: 'incident_resolved', incidentId: report.id, subject: auditSubject(report), outcome, details });
   await refreshMessage(deps, result.report, deps.logger.child({ incidentId: report.id }));
   return result.report;
 }

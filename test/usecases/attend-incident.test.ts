@@ -70,6 +70,10 @@ describe('attendIncident', () => {
       ['acknowledged', 'acknowledged'],
       ['acknowledged', expect.stringMatching(/^refused: incident .* was already acknowledged/)],
     ]);
+    expect((await entriesFor(r.id))[0]).toMatchObject({
+      actor: APPROVER, actorName: 'alice',
+      subject: { namespace: r.detection.namespace, workload: r.workload, container: r.detection.container, kind: r.detection.kind, family: 'crash', fingerprint: r.fingerprint },
+    });
   });
 
   it('mutes the incident and its fingerprint for the chosen time, then unmutes both', async () => {

@@ -82,13 +82,19 @@ describe('decideIncident', () => {
     expect(audit.forIncident(report.id)).toEqual([
       {
         actor: 'U0SREALICE',
+        actorName: 'alice',
         action: 'decision',
         incidentId: report.id,
         at: '2025-03-04T09:20:00.000Z',
+        // Who decided what about which workload, readable without the incident store.
+        subject: {
+          namespace: 'demo', workload: { kind: 'Deployment', name: report.workload.name }, pod: report.detection.pod, container: 'app',
+          kind: 'OOMCrashLoop', family: 'memory', fingerprint: report.fingerprint,
+        },
         verdict: { allowed: true, policyName: 'default' },
         recommendation: { limit: '256Mi', request: '128Mi' },
         outcome: 'approved',
-        details: { requested: 'approve', userName: 'alice' },
+        details: { requested: 'approve' },
       },
     ]);
   });

@@ -56,11 +56,13 @@ describe('precheckDecision', () => {
     const [entry] = await audit.latest(1);
     expect(entry).toMatchObject({
       actor: userId,
+      actorName: 'someone',
       action: 'decision_refused',
       incidentId: r.id,
+      subject: { namespace: r.detection.namespace, workload: r.workload, container: r.detection.container, fingerprint: r.fingerprint },
       outcome,
       verdict: { allowed: true, policyName: 'default' },
-      details: { requested: 'reject', stage: 'before_reason_modal', userName: 'someone' },
+      details: { requested: 'reject', stage: 'before_reason_modal' },
     });
   });
 

@@ -11,6 +11,8 @@ import {
   type AuditEntry,
   type AuditEntryInput,
 } from '../../core/audit/entry.ts';
+import { checkCheckpoints } from '../../core/audit/checkpoint.ts';
+import type { AuditVerifyOptions } from '../../core/audit/verify-result.ts';
 import type { AuditLog, AuditVerifyResult, Clock } from '../../ports.ts';
 import { systemClock } from '../../ports.ts';
 import { sha256Hex } from '../hash.ts';
@@ -66,6 +68,11 @@ export class RedisAuditLog implements AuditLog {
     throw new AppError('store_unavailable', 'audit append kept losing the race for the chain head', { attempts: MAX_ATTEMPTS });
   }
 
+  /** The chain's head as the last append left it (seq 0 and the genesis hash when empty). */
+  head(): Promise<{ seq: number; hash: string }> {
+    return this.#readHead();
+  }
+
   async #readHead(): Promise<{ seq: number; hash: string }> {
     const [seq, hash] = await this.#redis.hmget(this.#head, 'seq', 'hash');
     return seq && hash ? { seq: Number(seq), hash } : { seq: 0, hash: GENESIS_HASH };
@@ -81,9 +88,12 @@ export class RedisAuditLog implements AuditLog {
     for await (const row of this.#rows()) yield parseRow(row);
   }
 
-  async verify(): Promise<AuditVerifyResult> {
+  async verify(opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
     let prev = { seq: 0, hash: GENESIS_HASH };
     let index = 0;
+    // Only the hashes at the checkpoints' sequence numbers are kept, however long the chain.
+    const wanted = new Set((opts.checkpoints ?? []).map((c) => c.seq));
+    const hashes = new Map<number, string>();
     for await (const row of this.#rows()) {
       const fields = fieldMap(row[1]);
       let raw: unknown;
@@ -99,6 +109,7 @@ export class RedisAuditLog implements AuditLog {
         return { ok: false, entries: index, firstBadIndex: index, problem: `entry ${index} (seq ${link.entry.seq}) has stream fields that disagree with its content` };
       }
       prev = { seq: link.entry.seq, hash: link.entry.hash };
+      if (wanted.has(prev.seq)) hashes.set(prev.seq, prev.hash);
       index++;
     }
     // The head remembers the last append, so a deleted tail is noticed too.
@@ -111,7 +122,9 @@ export class RedisAuditLog implements AuditLog {
         problem: `the chain ends at seq ${prev.seq} but the last append was seq ${head.seq} (entries were removed from the end)`,
       };
     }
-    return { ok: true, entries: index };
+    if (!opts.checkpoints || opts.checkpoints.length === 0) return { ok: true, entries: index };
+    const checkpoints = checkCheckpoints(opts.checkpoints, (seq) => hashes.get(seq));
+    return { ok: checkpoints.every((c) => c.ok), entries: index, checkpoints };
   }
 
   async *#rows(): AsyncIterable<StreamRow> {

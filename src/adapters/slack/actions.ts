@@ -8,7 +8,7 @@ import type { IncidentReport } from '../../core/model.ts';
 import type { SlackRef } from '../../ports.ts';
 import { decideIncident, type DecideOutcome } from '../../usecases/decide.ts';
 import { precheckDecision } from '../../usecases/precheck-decision.ts';
-import { errorMessage, tellUser, type SlackHandlerDeps } from './handler-deps.ts';
+import { errorMessage, tellUser, userDisplayName, type SlackHandlerDeps } from './handler-deps.ts';
 import { REASON_ACTION_ID, REASON_BLOCK_ID, REJECT_MODAL_CALLBACK_ID, parseRejectMetadata, rejectModal } from './reject-modal.ts';
 import { callSlack } from './slack-errors.ts';
 
@@ -83,11 +83,12 @@ export function registerActions(app: App, deps: SlackHandlerDeps): void {
     }
     let outcome: DecideOutcome;
     try {
+      const userName = await userDisplayName(deps, click.userId, click.userName);
       outcome = await decideIncident(deps, {
         incidentId: click.incidentId,
         userId: click.userId,
         action: 'approve',
-        ...(click.userName ? { userName: click.userName } : {}),
+        ...(userName ? { userName } : {}),
       });
     } catch (err) {
       deps.onDecision?.('approve', 'error');
@@ -108,11 +109,12 @@ export function registerActions(app: App, deps: SlackHandlerDeps): void {
     }
     try {
       // A user who may not reject never sees the modal; the refusal is audited there.
+      const userName = await userDisplayName(deps, click.userId, click.userName);
       const pre = await precheckDecision(deps, {
         incidentId: click.incidentId,
         userId: click.userId,
         action: 'reject',
-        ...(click.userName ? { userName: click.userName } : {}),
+        ...(userName ? { userName } : {}),
       });
       if (!pre.ok) {
         deps.onDecision?.('reject', pre.refusal);
@@ -139,15 +141,16 @@ export function registerActions(app: App, deps: SlackHandlerDeps): void {
       return;
     }
     await ack();
-    const userName = (body.user as { username?: string }).username ?? body.user.name;
+    const payloadName = (body.user as { username?: string }).username ?? body.user.name;
     let outcome: DecideOutcome;
     try {
+      const userName = await userDisplayName(deps, body.user.id, typeof payloadName === 'string' && payloadName !== '' ? payloadName : undefined);
       outcome = await decideIncident(deps, {
         incidentId: meta.incidentId,
         userId: body.user.id,
         action: 'reject',
         reason: reason.slice(0, 1000),
-        ...(typeof userName === 'string' && userName !== '' ? { userName: userName.slice(0, 200) } : {}),
+        ...(userName ? { userName: userName.slice(0, 200) } : {}),
       });
     } catch (err) {
       deps.onDecision?.('reject', 'error');

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { AppError } from '../../core/errors.ts';
-import type { ChatNotifier } from '../../ports.ts';
+import type { ChatNotifier, UserDirectory } from '../../ports.ts';
 import { registerActions } from './actions.ts';
 import { registerAttentionActions } from './attention-actions.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -16,6 +16,7 @@ import { guardRequestBody } from './guard-request-body.ts';
 import { errorMessage, type SlackHandlerDeps } from './handler-deps.ts';
 import { callSlack, toSlackAppError } from './slack-errors.ts';
 import { registerThreadMessages } from './thread-messages.ts';
+import { slackUserDirectory } from './user-directory.ts';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -43,6 +44,8 @@ export interface SlackAppDeps extends Omit<SlackHandlerDeps, 'notifier' | 'clien
 export interface SlackApp {
   app: App;
   notifier: ChatNotifier;
+  /** Display names by Slack ID (users.info, cached), for the audit trail and decisions. */
+  users: UserDirectory;
   /** Delayed answer to a slash command (the scan job's reply), ephemeral; never throws. */
   reply(responseUrl: string, text: string): Promise<void>;
   start(): Promise<void>;
@@ -108,6 +111,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
 
   const notifier = createChatNotifier({ client: app.client, channelId: deps.channelId, logger, ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}) });
+  const users = slackUserDirectory(app.client, { logger, clock: deps.clock, ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}) });
   const handlerDeps = {
     channelId: deps.channelId,
     store: deps.store,
@@ -118,7 +122,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     logger,
     notifier,
     client: app.client,
+    users,
     ...(deps.stats ? { stats: deps.stats } : {}),
+    ...(deps.auditChannelId ? { auditChannelId: deps.auditChannelId } : {}),
+    ...(deps.cluster ? { cluster: deps.cluster } : {}),
     ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}),
     ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
   };
@@ -133,6 +140,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   return {
     app,
     notifier,
+    users,
     reply: (responseUrl, text) => postToResponseUrl(responseUrl, text, { responseType: 'ephemeral', logger }),
     get port() {
       return port;

@@ -5,7 +5,7 @@ import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/
 import { ACKNOWLEDGE_ACTION_ID, MUTE_ACTION_ID, UNMUTE_ACTION_ID, parseMuteOptionValue } from '../../core/render/incident-blocks.ts';
 import { noticeText } from '../../core/render/notice-text.ts';
 import { attendIncident, type AttendInput } from '../../usecases/attend-incident.ts';
-import { errorMessage, tellUser, type SlackHandlerDeps } from './handler-deps.ts';
+import { errorMessage, tellUser, userDisplayName, type SlackHandlerDeps } from './handler-deps.ts';
 
 interface Clicker {
   userId: string;
@@ -31,7 +31,8 @@ async function attend(deps: SlackHandlerDeps, who: Clicker, request: Omit<Attend
     return;
   }
   try {
-    const outcome = await attendIncident(deps, { ...request, userId: who.userId, ...(who.userName ? { userName: who.userName } : {}) });
+    const userName = await userDisplayName(deps, who.userId, who.userName);
+    const outcome = await attendIncident(deps, { ...request, userId: who.userId, ...(userName ? { userName: userName.slice(0, 200) } : {}) });
     if (!outcome.ok) {
       await tellUser(deps, to, noticeText(outcome.message));
       return;

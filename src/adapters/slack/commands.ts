@@ -9,9 +9,10 @@ import { auditReply, historyReply, incidentsReply, policiesOverviewReply, policy
 import { escapeMrkdwn } from '../../core/render/escape.ts';
 import { renderHelp } from '../../core/render/help-blocks.ts';
 import { auditActor } from '../../usecases/audit-actor.ts';
+import { requestCheckpoint } from '../../usecases/audit-checkpoint.ts';
 import { workloadHistory } from '../../usecases/workload-history.ts';
 import { slackMessage } from './chat-notifier.ts';
-import { errorMessage, type SlackHandlerDeps } from './handler-deps.ts';
+import { errorMessage, userDisplayName, type SlackHandlerDeps } from './handler-deps.ts';
 
 export const SRE_COMMAND = '/sre';
 
@@ -31,7 +32,7 @@ function unavailable(err: unknown): string {
 }
 
 /** The text for a command answered from stored state. */
-async function answer(deps: SlackHandlerDeps, cmd: Exclude<SreCommand, { type: 'scan' | 'help' | 'invalid' }>): Promise<string> {
+async function answer(deps: SlackHandlerDeps, cmd: Exclude<SreCommand, { type: 'scan' | 'help' | 'invalid' | 'audit_checkpoint' }>): Promise<string> {
   switch (cmd.type) {
     case 'incidents':
       return incidentsReply(await deps.store.listOpen());
@@ -60,11 +61,14 @@ async function startScan(deps: SlackHandlerDeps, namespace: string, who: Invocat
   const log = deps.logger.child({ command: 'scan', namespace, userId: who.userId });
   try {
     const actor = auditActor(who.userId);
+    const name = await userDisplayName(deps, who.userId, who.userName || undefined);
     await deps.audit.append({
       actor,
+      ...(name ? { actorName: name.slice(0, 200) } : {}),
       action: 'scan_requested',
+      subject: { namespace },
       outcome: 'queued',
-      details: { namespace, channel: who.channelId, ...(who.userName ? { userName: who.userName.slice(0, 100) } : {}) },
+      details: { channel: who.channelId },
     });
     const { jobId } = await deps.queue.enqueueScan({ namespace, trigger: 'slash', requestedBy: who.userId, responseUrl: who.responseUrl });
     log.info({ jobId }, 'scan queued');
@@ -72,6 +76,21 @@ async function startScan(deps: SlackHandlerDeps, namespace: string, who: Invocat
     log.error({ err: errorMessage(err) }, 'scan could not be queued');
     await respond({ response_type: 'ephemeral', replace_original: false, text: `Scan of ${escapeMrkdwn(namespace)} not started: ${unavailable(err)}` });
   }
+}
+
+/** `/sre audit checkpoint`: the chain's head posted to the audit channel, by an approver. */
+async function checkpoint(deps: SlackHandlerDeps, who: Invocation): Promise<string> {
+  const userName = await userDisplayName(deps, who.userId, who.userName || undefined);
+  const outcome = await requestCheckpoint(
+    {
+      audit: deps.audit, notifier: deps.notifier, channel: deps.auditChannelId, clock: deps.clock, logger: deps.logger,
+      cluster: deps.cluster, policies: deps.policies, locks: deps.store,
+    },
+    { userId: who.userId, userName, channel: who.channelId },
+  );
+  if (!outcome.ok) return outcome.message;
+  const c = outcome.checkpoint;
+  return `Audit checkpoint posted in <#${c.ref.channel}>: seq ${c.seq}, hash \`${c.hash}\`. \`kube-ai-sre audit verify --against-slack\` checks the trail against it.`;
 }
 
 export function registerCommands(app: App, deps: SlackHandlerDeps, commandName = SRE_COMMAND): void {
@@ -101,7 +120,7 @@ export function registerCommands(app: App, deps: SlackHandlerDeps, commandName =
     await ack();
     let text: string;
     try {
-      text = await answer(deps, cmd);
+      text = cmd.type === 'audit_checkpoint' ? await checkpoint(deps, who) : await answer(deps, cmd);
     } catch (err) {
       log.error({ err: errorMessage(err) }, 'command failed');
       text = unavailable(err);

@@ -2,7 +2,7 @@
 // something privately.
 import type { webApi } from '@slack/bolt';
 import type { PolicySet } from '../../core/policy/schema.ts';
-import type { AuditLog, ChatNotifier, Clock, IncidentStore, JobQueue, Logger } from '../../ports.ts';
+import type { AuditLog, ChatNotifier, Clock, IncidentStore, JobQueue, Logger, UserDirectory } from '../../ports.ts';
 import type { DecideRefusal } from '../../usecases/decide.ts';
 import { callSlack, type SlackErrorHook } from './slack-errors.ts';
 
@@ -19,7 +19,13 @@ export interface SlackHandlerDeps {
   logger: Logger;
   notifier: ChatNotifier;
   client: webApi.WebClient;
+  /** Display names by Slack ID (users.info, cached): one name per person everywhere. */
+  users?: UserDirectory;
   stats?: () => Promise<string>;
+  /** Where audit checkpoints go (AUDIT_CHANNEL_ID); the incident channel when undefined. */
+  auditChannelId?: string;
+  /** The cluster's name, shown in checkpoints. */
+  cluster?: string;
   onSlackError?: SlackErrorHook;
   onDecision?: DecisionHook;
 }
@@ -45,6 +51,14 @@ export async function tellUser(
     deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'ephemeral message failed');
     if (fallback) await fallback(text).catch((e: unknown) => deps.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'response_url fallback failed'));
   }
+}
+
+/**
+ * The name recorded for a user: the directory's display name (the same on every click and in every
+ * audit entry); the payload's name only when no directory is wired.
+ */
+export async function userDisplayName(deps: Pick<SlackHandlerDeps, 'users'>, userId: string, payloadName: string | undefined): Promise<string | undefined> {
+  return deps.users ? deps.users.displayName(userId) : payloadName;
 }
 
 export function errorMessage(err: unknown): string {

@@ -1,6 +1,7 @@
 // One audit entry and the rules of its hash chain. Pure: the hash function is passed in, so the
 // adapter decides how SHA-256 is computed and the core stays free of I/O.
 import { z } from 'zod';
+import { AuditSubjectSchema } from './subject.ts';
 
 /** prevHash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -20,6 +21,7 @@ export const AuditActionSchema = z.enum([
   'scan_requested',
   'thread_question',
   'command',
+  'audit_checkpoint',
 ]);
 
 // Flat scalar details keep the canonical form obvious and the entries small.
@@ -29,8 +31,16 @@ export const AuditEntryInputSchema = z.strictObject({
   /** ISO-8601; the adapter fills it from its clock when omitted. */
   at: z.string().optional(),
   actor: AuditActorSchema,
+  /**
+   * The actor's display name as Slack gives it (looked up once by ID and cached), so the trail
+   * names people the same way on every entry. Absent for "system" and in entries written before
+   * names were recorded.
+   */
+  actorName: z.string().min(1).max(200).optional(),
   action: AuditActionSchema,
   incidentId: z.string().min(1).optional(),
+  /** What the entry is about; absent in entries written before subjects were recorded. */
+  subject: AuditSubjectSchema.optional(),
   verdict: z.strictObject({ allowed: z.boolean(), policyName: z.string() }).optional(),
   recommendation: z.strictObject({ limit: z.string(), request: z.string().optional() }).optional(),
   /** What came of it: "approved", "rejected", "refused: not an approver", "posted"... */
@@ -41,7 +51,9 @@ export type AuditEntryInput = z.input<typeof AuditEntryInputSchema>;
 
 const HashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
-// Strict: a field added to a stored entry is a tamper, not something to strip silently.
+// Strict: a field added to a stored entry is a tamper, not something to strip silently. Fields
+// added to the schema are optional and the canonical JSON leaves absent members out, so entries
+// written before a field existed hash, and verify, exactly as they did.
 export const AuditEntrySchema = AuditEntryInputSchema.extend({
   seq: z.number().int().positive(),
   at: z.string().min(1),

@@ -15,6 +15,8 @@ export type SreCommand =
   | { type: 'incidents' }
   | { type: 'history'; workload: WorkloadQuery }
   | { type: 'audit'; n: number }
+  /** Posts the audit chain's head to the audit channel now (approvers only). */
+  | { type: 'audit_checkpoint' }
   | { type: 'policy'; namespace?: string }
   | { type: 'stats' }
   | { type: 'help' }
@@ -147,9 +149,10 @@ export function parseCommand(input: unknown): SreCommand {
       if (extra) return extra;
       const n = args[0];
       if (n === undefined) return { type: 'audit', n: AUDIT_DEFAULT_ENTRIES };
+      if (n.toLowerCase() === 'checkpoint') return { type: 'audit_checkpoint' };
       const value = /^\d{1,6}$/.test(n) ? Number(n) : NaN;
       if (!Number.isInteger(value) || value < 1 || value > AUDIT_MAX_ENTRIES) {
-        return invalid(`\`audit\` takes a number of entries from 1 to ${AUDIT_MAX_ENTRIES}; got ${shown(n)}.`);
+        return invalid(`\`audit\` takes a number of entries from 1 to ${AUDIT_MAX_ENTRIES}, or \`checkpoint\`; got ${shown(n)}.`);
       }
       return { type: 'audit', n: value };
     }

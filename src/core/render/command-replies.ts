@@ -1,6 +1,7 @@
 // Text answers to `/sre incidents | history | audit | policy`: short mrkdwn, every stored or
 // typed string escaped, cut visibly to stay under Slack's message size.
 import type { AuditEntry } from '../audit/entry.ts';
+import { describeSubject } from '../audit/subject.ts';
 import type { IncidentReport, WorkloadRef } from '../model.ts';
 import type { PolicySet } from '../policy/schema.ts';
 import type { AuditVerifyResult } from '../audit/verify-result.ts';
@@ -98,8 +99,11 @@ function verifyLine(v: AuditVerifyResult | { error: string }): string {
 }
 
 function entryLine(e: AuditEntry): string {
-  const who = e.actor === 'system' ? 'system' : mention(e.actor);
-  const incident = e.incidentId ? ` ${esc(e.incidentId, 80)}` : '';
+  const who = e.actor === 'system' ? 'system' : `${mention(e.actor)}${e.actorName ? ` (${esc(e.actorName, 80)})` : ''}`;
+  // What it is about: the subject when the entry names one (entries written before subjects only have the id).
+  const s = e.subject;
+  const about = s ? ` — ${esc(describeSubject(s), 200)}${s.kind ? ` · ${esc(s.kind, 40)}${s.family ? ` (${esc(s.family, 20)})` : ''}` : ''}` : '';
+  const incident = `${about}${e.incidentId ? ` ${esc(e.incidentId, 80)}` : ''}`;
   const details = e.details
     ? Object.entries(e.details)
         .slice(0, 6)

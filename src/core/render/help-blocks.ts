@@ -14,6 +14,7 @@ export const SRE_COMMANDS: readonly HelpCommand[] = [
   { usage: 'incidents', description: 'List open incidents with links to their messages.' },
   { usage: 'history <workload>', description: 'Past incidents and decisions for a workload (e.g. `deployment/checkout`).' },
   { usage: 'audit [n]', description: 'The last n audit entries (default 10) and whether the chain verifies.' },
+  { usage: 'audit checkpoint', description: 'Post the audit trail\'s head (sequence and hash) to the audit channel, a witness outside Redis (approvers).' },
   { usage: 'policy [namespace]', description: 'The policy that applies to a namespace: limits, ratios, approvers.' },
   { usage: 'stats', description: 'Incidents, decisions and LLM use since the bot started.' },
   { usage: 'help', description: 'This message.' },

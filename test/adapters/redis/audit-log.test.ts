@@ -5,6 +5,7 @@ import { RedisAuditLog } from '../../../src/adapters/redis/audit-log.ts';
 import { sha256Hex } from '../../../src/adapters/hash.ts';
 import { hashInput, type AuditEntry, type AuditEntryInput } from '../../../src/core/audit/entry.ts';
 import type { Clock } from '../../../src/ports.ts';
+import { loadTrail, oldTrailRows, rewriteChain } from '../../support/audit-trail.ts';
 
 import { SHARED_REDIS_URL as REDIS_URL } from '../../support/redis-keys.ts';
 const clock: Clock = { now: () => new Date('2025-03-14T09:26:53.000Z') };
@@ -209,6 +210,39 @@ describe('RedisAuditLog', () => {
     const next = await newLog().append(entry(3));
     expect(next.seq).toBe(3);
     expect(await log.verify()).toEqual({ ok: true, entries: 3 });
+  });
+
+  it('verifies a trail written before entries had subjects, and appends after it', async () => {
+    freshPrefix();
+    const rows = oldTrailRows();
+    await loadTrail(redis, prefix, rows);
+    const log = newLog();
+    expect(await log.verify()).toEqual({ ok: true, entries: rows.length });
+    expect(await log.head()).toEqual({ seq: rows.length, hash: rows.at(-1)!.hash });
+    const next = await log.append({ ...entry(1), actorName: 'Alice M.', subject: { namespace: 'demo', fingerprint: 'fp' } });
+    expect(next).toMatchObject({ seq: rows.length + 1, prevHash: rows.at(-1)!.hash });
+    expect(await log.verify()).toEqual({ ok: true, entries: rows.length + 1 });
+  });
+
+  it('passes a consistent rewrite of the whole chain, unless a checkpoint taken before it is given', async () => {
+    const log = await seed(6);
+    const witnessed = await log.head();
+    expect(witnessed.seq).toBe(6);
+    expect(await log.verify({ checkpoints: [witnessed] })).toMatchObject({ ok: true, entries: 6, checkpoints: [{ ok: true }] });
+
+    // Someone with write access to Redis turns every rejection into an approval and re-hashes it all.
+    await rewriteChain(redis, prefix, (e) => ({ ...e, outcome: 'approved' }));
+    expect(await log.verify()).toEqual({ ok: true, entries: 6 });
+    expect(await log.verify({ checkpoints: [witnessed] })).toMatchObject({
+      ok: false, entries: 6, checkpoints: [{ ok: false, problem: 'hash_mismatch', checkpoint: witnessed }],
+    });
+
+    // Cutting the chain back below the checkpoint is caught too.
+    await rewriteChain(redis, prefix, (e) => (e.seq > 3 ? undefined : e));
+    expect(await log.verify()).toEqual({ ok: true, entries: 3 });
+    expect(await log.verify({ checkpoints: [witnessed, { seq: 2, hash: 'f'.repeat(64) }] })).toMatchObject({
+      ok: false, checkpoints: [{ ok: false, problem: 'seq_missing' }, { ok: false, problem: 'hash_mismatch' }],
+    });
   });
 
   it('pages through long trails on export and verify', async () => {

@@ -7,6 +7,7 @@ import { connectRedis } from '../../../src/adapters/redis/connection.ts';
 import { createOllamaClient } from '../../../src/adapters/ollama/llm-client.ts';
 import type { ThreadJob } from '../../../src/core/jobs.ts';
 import { answerThread } from '../../../src/usecases/answer-thread.ts';
+import { parseCheckpointText } from '../../../src/core/audit/checkpoint.ts';
 import { REJECT_MODAL_CALLBACK_ID } from '../../../src/adapters/slack/reject-modal.ts';
 import { startFakeOllama, type FakeOllama } from '../../support/fake-ollama.ts';
 import { SHARED_REDIS_URL } from '../../support/redis-keys.ts';
@@ -114,8 +115,10 @@ describe('/sre commands', () => {
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Scanning demo… new incidents go to the incident channel; the summary comes here.' });
       await expect.poll(async () => (await h.audit.latest(20)).find((e) => e.action === 'scan_requested' && e.actor === CAROL.id)).toMatchObject({
+        actorName: 'carol',
+        subject: { namespace: 'demo' },
         outcome: 'queued',
-        details: { namespace: 'demo', channel: CHANNEL },
+        details: { channel: CHANNEL },
       });
       await expect.poll(() => started, { timeout: 10_000 }).toEqual(['demo']);
       open();
@@ -173,6 +176,23 @@ describe('/sre commands', () => {
     expect(await ask('policy')).toContain('default: namespaces *');
     expect(await ask('stats')).toContain('Stats are unavailable');
   });
+
+  it('posts an audit checkpoint for an approver, refuses anyone else, and audits both', async () => {
+    const ask = async (text: string, user = ALICE) => {
+      const payload = h.fake.payloads.slashCommand({ text, user });
+      expect((await h.fake.deliver(h.eventsUrl, payload)).status).toBe(200);
+      return String((await h.fake.waitForResponse((r) => r.url === payload.body.response_url)).body.text);
+    };
+    expect(await ask('audit checkpoint', CAROL)).toBe('Only approvers named in a policy can post an audit checkpoint.');
+    expect((await h.audit.latest(1))[0]).toMatchObject({ action: 'audit_checkpoint', actor: CAROL.id, outcome: 'refused: not an approver' });
+
+    const reply = await ask('audit checkpoint');
+    const head = await h.audit.head();
+    expect((await h.audit.latest(1))[0]).toMatchObject({ seq: head.seq, action: 'audit_checkpoint', actor: ALICE.id, actorName: 'Alice M.', outcome: 'requested' });
+    expect(reply).toBe(`Audit checkpoint posted in <#${CHANNEL}>: seq ${head.seq}, hash \`${head.hash}\`. \`kube-ai-sre audit verify --against-slack\` checks the trail against it.`);
+    const posted = h.fake.messages(CHANNEL).at(-1);
+    expect(parseCheckpointText(posted?.text ?? '')).toMatchObject(head);
+  });
 });
 
 describe('Approve / Reject', () => {
@@ -186,9 +206,11 @@ describe('Approve / Reject', () => {
     expect(blocksText(update.args.blocks)).not.toContain('incident_approve');
     expect(h.fake.message(CHANNEL, incident.slack.ts)?.history).toHaveLength(1);
     const stored = await h.store.get(incident.id);
-    expect(stored).toMatchObject({ status: 'approved', decision: { action: 'approve', userId: ALICE.id, userName: 'alice' } });
+    // The name is the directory's display name (users.info), not the click's handle.
+    expect(stored).toMatchObject({ status: 'approved', decision: { action: 'approve', userId: ALICE.id, userName: 'Alice M.' } });
     const entries = await h.auditFor(incident.id);
-    expect(entries.map((e) => [e.action, e.outcome])).toEqual([['decision', 'approved']]);
+    expect(entries.map((e) => [e.action, e.outcome, e.actorName])).toEqual([['decision', 'approved', 'Alice M.']]);
+    expect(entries[0]!.subject).toMatchObject({ namespace: 'demo', workload: { kind: 'Deployment', name: 'checkout' }, container: 'app', fingerprint: incident.fingerprint });
     expect(h.decisions).toContainEqual({ action: 'approve', outcome: 'recorded' });
   });
 
@@ -253,6 +275,24 @@ describe('Approve / Reject', () => {
     await expect.poll(async () => (await h.auditFor(incident.id)).map((e) => [e.action, e.outcome, e.details?.stage])).toEqual([['decision_refused', 'refused: not an approver', 'before_reason_modal']]);
     await expect.poll(() => h.fake.ephemerals.filter((e) => e.user === CAROL.id && e.text?.includes('cannot reject')).length).toBeGreaterThan(0);
     expect(h.fake.callsTo('views.open').filter((c) => c.args.trigger_id === click.body.trigger_id)).toEqual([]);
+  });
+
+  it('names a person the same way on an approval and a rejection, looking them up once', async () => {
+    const approved = await h.seedIncident();
+    const rejected = await h.seedIncident();
+    const lookups = () => h.fake.callsTo('users.info').filter((c) => c.args.user === BOB.id).length;
+    const before = lookups();
+    await h.fake.deliver(h.eventsUrl, h.fake.payloads.blockAction({ actionId: 'incident_approve', value: approved.id, user: BOB, message: { ts: approved.slack.ts } }));
+    const click = h.fake.payloads.blockAction({ actionId: 'incident_reject', value: rejected.id, user: BOB, message: { ts: rejected.slack.ts } });
+    await h.fake.deliver(h.eventsUrl, click);
+    const open = await h.fake.waitForCall('views.open', (c) => c.args.trigger_id === click.body.trigger_id);
+    const meta = (open.args.view as { private_metadata: string }).private_metadata;
+    await h.fake.deliver(h.eventsUrl, h.fake.payloads.viewSubmission({ callbackId: REJECT_MODAL_CALLBACK_ID, privateMetadata: meta, user: BOB, values: { reject_reason: { reason: { type: 'plain_text_input', value: 'not now' } } } }));
+    await expect.poll(async () => (await h.store.get(rejected.id))?.status).toBe('rejected');
+    const names = [...(await h.auditFor(approved.id)), ...(await h.auditFor(rejected.id))].map((e) => [e.action, e.outcome, e.actor, e.actorName]);
+    expect(names).toEqual([['decision', 'approved', BOB.id, 'bob'], ['decision', 'rejected', BOB.id, 'bob']]);
+    expect((await h.store.get(approved.id))?.decision?.userName).toBe((await h.store.get(rejected.id))?.decision?.userName);
+    expect(lookups() - before).toBeLessThanOrEqual(1);
   });
 
   it('tells a late clicker who decided first', async () => {

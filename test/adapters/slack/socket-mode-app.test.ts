@@ -28,7 +28,7 @@ describe('Socket Mode', () => {
     await expect.poll(async () => (await h.queues.scan.getJobs(['waiting'])).map((j) => j.data)).toEqual([
       { namespace: 'demo', trigger: 'slash', requestedBy: ALICE.id, responseUrl: payload.body.response_url },
     ]);
-    expect((await h.audit.latest(1))[0]).toMatchObject({ action: 'scan_requested', actor: ALICE.id, details: { namespace: 'demo' } });
+    expect((await h.audit.latest(1))[0]).toMatchObject({ action: 'scan_requested', actor: ALICE.id, actorName: 'Alice M.', subject: { namespace: 'demo' } });
   });
 
   it('answers `/sre help` in the ack', async () => {

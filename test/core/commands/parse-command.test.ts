@@ -19,6 +19,8 @@ describe('parseCommand', () => {
     ['audit', { type: 'audit', n: 10 }],
     ['audit 1', { type: 'audit', n: 1 }],
     ['audit 50', { type: 'audit', n: 50 }],
+    ['audit checkpoint', { type: 'audit_checkpoint' }],
+    ['AUDIT Checkpoint', { type: 'audit_checkpoint' }],
     ['policy', { type: 'policy' }],
     ['policy prod-eu', { type: 'policy', namespace: 'prod-eu' }],
     ['history checkout', { type: 'history', workload: { name: 'checkout' } }],
@@ -77,7 +79,7 @@ describe('parseCommand', () => {
   });
 
   it('never throws and always returns one command of a known type, with valid fields', () => {
-    const types = new Set(['scan', 'incidents', 'history', 'audit', 'policy', 'stats', 'help', 'invalid']);
+    const types = new Set(['scan', 'incidents', 'history', 'audit', 'audit_checkpoint', 'policy', 'stats', 'help', 'invalid']);
     const verbs = fc.constantFrom('scan', 'SCAN', 'incidents', 'history', 'audit', 'policy', 'stats', 'help', 'nope');
     const text = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 200 }),

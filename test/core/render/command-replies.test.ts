@@ -101,6 +101,15 @@ describe('auditReply', () => {
     noForeignControls(text);
   });
 
+  it('names the actor and what the entry is about when the entry carries them', () => {
+    const text = auditReply([entry(3, {
+      actorName: 'Alice <M.>',
+      subject: { cluster: 'prod-eu', namespace: 'shop', workload: { kind: 'Deployment', name: 'checkout' }, container: 'app', kind: 'OOMKilled', family: 'memory' },
+    })], { ok: true, entries: 3 });
+    expect(text.split('\n')[2]).toMatch(/^• #3 <!date\^\d+\^[^>]+> decision by <@U0SREALICE> \(Alice &lt;M\.&gt;\) — Deployment\/checkout in shop \(container app\) on prod-eu · OOMKilled \(memory\) inc-7f3a9c2e: approved$/);
+    noForeignControls(text);
+  });
+
   it('flags a broken chain and an unreadable one', () => {
     expect(auditReply([], { ok: false, entries: 4, firstBadIndex: 4, problem: 'entry 4 (seq 5) was modified' })).toBe(
       'Chain check: ⚠️ BROKEN at entry 4: entry 4 (seq 5) was modified\nThe audit trail is empty.',

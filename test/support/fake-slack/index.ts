@@ -82,7 +82,7 @@ const DEFAULT_IDENTITY: FakeSlackIdentity = {
 };
 
 const DEFAULT_USERS: FakeUser[] = [
-  { id: DEFAULT_USER.id, name: DEFAULT_USER.name, real_name: 'Alice Martin' },
+  { id: DEFAULT_USER.id, name: DEFAULT_USER.name, real_name: 'Alice Martin', display_name: 'Alice M.' },
   { id: 'U0SREBOB', name: 'bob', real_name: 'Bob Chen' },
   { id: 'U0DEVCAROL', name: 'carol', real_name: 'Carol Diaz' },
 ];

@@ -25,6 +25,8 @@ export interface FakeUser {
   id: string;
   name: string;
   real_name?: string;
+  /** The profile's display name; the handle (`name`) when not set. */
+  display_name?: string;
   is_bot?: boolean;
   /** A deactivated account. */
   deleted?: boolean;

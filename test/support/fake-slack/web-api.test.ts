@@ -132,8 +132,22 @@ describe('fake Slack Web API with the real WebClient', () => {
     expect(view.view).toMatchObject({ id: expect.stringMatching(/^V0/), callback_id: 'reject_reason' });
 
     const user = await client.users.info({ user: 'U0SREALICE' });
-    expect(user.user).toMatchObject({ id: 'U0SREALICE', name: 'alice', real_name: 'Alice Martin', is_bot: false, profile: { display_name: 'alice' } });
+    expect(user.user).toMatchObject({ id: 'U0SREALICE', name: 'alice', real_name: 'Alice Martin', is_bot: false, profile: { display_name: 'Alice M.' } });
     expect((await platformError(client.users.info({ user: 'U0NOBODY' }))).error).toBe('user_not_found');
+  });
+
+  it('pages conversations.history newest first with a cursor', async () => {
+    const ch = 'C0HISTORY';
+    fake.addChannel({ id: ch, name: 'history', member: true });
+    for (let i = 0; i < 5; i++) await client.chat.postMessage({ channel: ch, text: `m${i}` });
+    const first = await client.conversations.history({ channel: ch, limit: 2 });
+    expect(first.messages?.map((m) => m.text)).toEqual(['m4', 'm3']);
+    expect(first.has_more).toBe(true);
+    const second = await client.conversations.history({ channel: ch, limit: 2, cursor: first.response_metadata!.next_cursor! });
+    const third = await client.conversations.history({ channel: ch, limit: 2, cursor: second.response_metadata!.next_cursor! });
+    expect([...second.messages!, ...third.messages!].map((m) => m.text)).toEqual(['m2', 'm1', 'm0']);
+    expect([third.has_more, third.response_metadata?.next_cursor]).toEqual([false, '']);
+    expect((await platformError(client.conversations.history({ channel: ch, cursor: 'bogus' }))).error).toBe('invalid_cursor');
   });
 
   it('opens a Socket Mode connection only for the app-level token', async () => {

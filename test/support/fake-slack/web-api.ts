@@ -274,7 +274,7 @@ export class FakeWebApi {
         is_bot: u.is_bot ?? false,
         deleted: u.deleted ?? false,
         tz: u.tz ?? 'Europe/Paris',
-        profile: { display_name: u.name, real_name: u.real_name ?? u.name },
+        profile: { display_name: u.display_name ?? u.name, real_name: u.real_name ?? u.name },
       },
     };
   }
@@ -292,13 +292,25 @@ export class FakeWebApi {
     const more = start + limit < thread.length;
     return { messages: page.map((m) => this.#wire(m)), has_more: more, response_metadata: { next_cursor: more ? `cursor_${start + limit}` : '' } };
   }
-  /** Newest first, like Slack; a channel the bot was not invited to answers not_in_channel. */
+  /**
+   * Newest first, like Slack, `limit` per page with an opaque `cursor` for the next one, within
+   * `oldest`/`latest` when given; a channel the bot was not invited to answers not_in_channel.
+   */
   #history(args: Args): Record<string, unknown> {
     const ch = this.#writableChannel(args.channel);
-    const top = (this.messages.get(ch.id) ?? []).filter((m) => !m.thread_ts || m.thread_ts === m.ts).reverse();
+    const oldest = Number(str(args.oldest) ?? '0');
+    const latest = str(args.latest) ? Number(str(args.latest)) : Infinity;
+    const top = (this.messages.get(ch.id) ?? [])
+      .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
+      .reverse();
     const limit = Math.max(1, Math.min(999, Number(args.limit ?? 100) || 100));
-    const page = top.slice(0, limit);
-    return { messages: page.map((m) => this.#wire(m)), has_more: top.length > limit, pin_count: 0, response_metadata: { next_cursor: '' } };
+    const cursor = str(args.cursor);
+    const start = cursor ? Number(/^dGVhbTpD(\d+)$/.exec(cursor)?.[1] ?? NaN) : 0;
+    if (Number.isNaN(start)) throw new SlackError('invalid_cursor');
+    const page = top.slice(start, start + limit);
+    const more = start + limit < top.length;
+    return { messages: page.map((m) => this.#wire(m)), has_more: more, pin_count: 0, response_metadata: { next_cursor: more ? `dGVhbTpD${start + limit}` : '' } };
   }
 
 }

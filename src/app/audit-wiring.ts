@@ -1,0 +1,52 @@
+// The audit trail as the agent writes it: the Redis chain, wrapped so every entry names the
+// cluster and its actor's display name, and the schedule that posts checkpoints of its head to
+// Slack (AUDIT_CHANNEL_ID, else the incident channel) as a witness outside Redis.
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/env.ts';
+import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
+import type { AuditLog, ChatNotifier, Clock, Logger, OnceLocks, UserDirectory } from '../ports.ts';
+import { withAuditContext, type AuditContext } from '../usecases/audit-context.ts';
+import { scheduleCheckpoints } from '../usecases/audit-checkpoint.ts';
+
+/** The kubeconfig side: only the current cluster's name is read. */
+interface ClusterNamed {
+  getCurrentCluster(): { name: string } | null;
+}
+
+/** CLUSTER_NAME, else the kubeconfig's cluster name (client-node calls the in-cluster one "inCluster": no name). */
+export function clusterName(config: Pick<Config, 'CLUSTER_NAME'>, kubeConfig: ClusterNamed | undefined): string | undefined {
+  if (config.CLUSTER_NAME) return config.CLUSTER_NAME;
+  const name = kubeConfig?.getCurrentCluster()?.name;
+  return name && name !== 'inCluster' ? name.slice(0, 100) : undefined;
+}
+
+export interface Auditing {
+  audit: AuditLog;
+  cluster: string | undefined;
+  /** Names actors from now on (the directory comes with the Slack app). */
+  useDirectory(users: UserDirectory | undefined): void;
+  /** Starts periodic checkpoints (when AUDIT_CHECKPOINT_MINUTES > 0); returns how to stop them. */
+  startCheckpoints(deps: { notifier: ChatNotifier; locks: OnceLocks; logger: Logger }): () => void;
+}
+
+export function createAuditing(config: Config, deps: { redis: Redis; clock: Clock; kubeConfig?: ClusterNamed }): Auditing {
+  const cluster = clusterName(config, deps.kubeConfig);
+  const context: AuditContext = { cluster };
+  const audit = withAuditContext(new RedisAuditLog(deps.redis, config.KEY_PREFIX, deps.clock), context);
+  return {
+    audit,
+    cluster,
+    useDirectory(users) {
+      context.users = users;
+    },
+    startCheckpoints({ notifier, locks, logger }) {
+      if (config.AUDIT_CHECKPOINT_MINUTES <= 0) return () => undefined;
+      const schedule = scheduleCheckpoints(
+        { audit, notifier, channel: config.AUDIT_CHANNEL_ID, clock: deps.clock, logger, cluster },
+        { everyMinutes: config.AUDIT_CHECKPOINT_MINUTES, locks },
+      );
+      logger.info({ everyMinutes: config.AUDIT_CHECKPOINT_MINUTES, channel: config.AUDIT_CHANNEL_ID ?? config.SLACK_CHANNEL_ID }, 'audit checkpoints scheduled');
+      return schedule.stop;
+    },
+  };
+}
