@@ -7,17 +7,23 @@ import { createPrometheusReader } from '../adapters/prometheus/prometheus-reader
 import type { Check } from '../adapters/http/readiness.ts';
 import type { Detection, PodSnapshot } from '../core/model.ts';
 import type { IncidentSignals } from '../core/signals/signal.ts';
+import type { UsagePoint } from '../core/forecast/leak-forecast.ts';
 import type { Clock, Logger, PrometheusReader } from '../ports.ts';
-import { gatherSignals } from '../usecases/gather-signals.ts';
+import { gatherSignals, workingSetHistory } from '../usecases/gather-signals.ts';
 import { detectThrottling, type ThrottlingOutcome } from '../usecases/detect-throttling.ts';
 
 export const PROMETHEUS_OFF = 'PROMETHEUS_URL is not set: no Prometheus signals, no CPU throttling incidents';
+
+/** How much working-set history the leak forecast reads from Prometheus. */
+export const FORECAST_HISTORY_MINUTES = 180;
 
 export interface PrometheusSignals {
   /** For the analysis: the incident's signals, undefined when Prometheus gave none. */
   signals?: (detection: Detection) => Promise<IncidentSignals | undefined>;
   /** For the scan: sustained CPU throttling in the namespace; absent when that detection is off. */
   throttling?: (namespace: string, pods: PodSnapshot[]) => Promise<ThrottlingOutcome>;
+  /** For the leak forecast: hours of working set by "pod/container"; undefined when Prometheus fails. */
+  workingSetHistory?: (namespace: string) => Promise<Map<string, UsagePoint[]> | undefined>;
   degradedChecks: Record<string, Check>;
   offChecks: Record<string, string>;
 }
@@ -42,6 +48,7 @@ export function prometheusSignals(
     ...(thresholdRatio > 0
       ? { throttling: (namespace: string, pods: PodSnapshot[]) => detectThrottling(deps, { namespace, pods }, { thresholdRatio, sustainedMinutes: config.CPU_THROTTLING_MINUTES }) }
       : {}),
+    workingSetHistory: (namespace) => workingSetHistory(deps, namespace, FORECAST_HISTORY_MINUTES),
     degradedChecks: { prometheus: () => prometheus.check() },
     offChecks: {},
   };

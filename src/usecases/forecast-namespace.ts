@@ -1,7 +1,9 @@
 // Slow-leak forecasting for one namespace, run on every scan: read the containers' working sets
 // from metrics.k8s.io, add them to each container's history, and forecast every running container
-// that has a memory limit. A forecast is advisory: when the metrics API or the history store
-// fails, this logs and returns no detections rather than failing the scan that found real OOMs.
+// that has a memory limit. With Prometheus, hours of its working-set samples are used instead, and
+// metrics.k8s.io is the fallback when Prometheus fails. A forecast is advisory: when the metrics API
+// or the history store fails, this logs and returns no detections rather than failing the scan
+// that found real OOMs.
 import { leakForecastDetection } from '../core/detection/leak-forecast-detection.ts';
 import { isAppError } from '../core/errors.ts';
 import { forecastLeak, type UsagePoint } from '../core/forecast/leak-forecast.ts';
@@ -14,6 +16,8 @@ export interface ForecastDeps {
   history: UsageHistory;
   logger: Logger;
   clock: Clock;
+  /** Working sets from Prometheus by "pod/container" (gather-signals.ts); undefined when it cannot be read. */
+  workingSetHistory?: (namespace: string) => Promise<Map<string, UsagePoint[]> | undefined>;
 }
 
 export interface ForecastInput {
@@ -79,6 +83,17 @@ export async function forecastNamespace(deps: ForecastDeps, input: ForecastInput
     }
   };
 
+  // Hours of samples from Prometheus when it answers; metrics.k8s.io and the agent's own samples otherwise.
+  if (deps.workingSetHistory) {
+    const candidates = targets(input.pods);
+    if (candidates.size === 0) return [];
+    const fromPrometheus = await deps.workingSetHistory(namespace);
+    if (fromPrometheus) {
+      const read = async (t: Target) => fromPrometheus.get(`${t.pod.name}/${t.container.name}`) ?? [];
+      return forecastTargets(candidates, read, input, clock.now().toISOString(), logger);
+    }
+  }
+
   const available = await advisory('metrics API discovery', () => metrics.available());
   if (available === undefined) return [];
   if (!available) {
@@ -98,10 +113,21 @@ export async function forecastNamespace(deps: ForecastDeps, input: ForecastInput
   const samples = usage.filter((u: ContainerUsage) => wanted.has(`${u.pod}/${u.container}`)).map((u) => ({ ...u, namespace }));
   if ((await advisory('recording usage', () => history.record(samples).then(() => true))) === undefined) return [];
 
-  const now = clock.now().toISOString();
+  const read = (t: Target) => advisory('reading usage history', () => history.samples(namespace, t.pod.name, t.container.name));
+  return forecastTargets(wanted, read, input, clock.now().toISOString(), logger);
+}
+
+/** Forecasts each target from its samples since its start; stops at the first history that cannot be read. */
+async function forecastTargets(
+  wanted: Map<string, Target>,
+  read: (t: Target) => Promise<UsagePoint[] | undefined>,
+  input: ForecastInput,
+  now: string,
+  logger: Logger,
+): Promise<Detection[]> {
   const detections: Detection[] = [];
   for (const t of wanted.values()) {
-    const stored = await advisory('reading usage history', () => history.samples(namespace, t.pod.name, t.container.name));
+    const stored = await read(t);
     if (stored === undefined) return detections;
     const current = stored.filter((s: UsagePoint) => t.since === undefined || Date.parse(s.at) >= t.since);
     const result = forecastLeak(current, {

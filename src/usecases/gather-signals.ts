@@ -1,12 +1,15 @@
-// Correlation for one incident: runs the core's correlation queries against Prometheus at the end
-// of the incident's window and turns the answers into signals. Advisory: a query that fails is
-// left out (the others still count), and when Prometheus cannot be reached at all the incident
-// simply has no signals. Never throws.
+// Prometheus reads for the analysis and the leak forecast. Correlation runs the core's queries at
+// the end of an incident's window and turns the answers into signals: a query that fails is left
+// out (the others still count), and when Prometheus cannot be reached at all the incident simply
+// has no signals. The working-set history gives the forecast hours of samples at once. Neither
+// throws on a Prometheus failure.
 import {
   correlateSignals, correlationQueries, DEFAULT_SIGNAL_THRESHOLDS, signalWindow,
   type CorrelationAnswers, type CorrelationQueryName, type SignalTarget, type SignalThresholds,
 } from '../core/signals/correlate.ts';
 import type { IncidentSignals } from '../core/signals/signal.ts';
+import { usageByContainer, workingSetQuery } from '../core/signals/working-set.ts';
+import type { UsagePoint } from '../core/forecast/leak-forecast.ts';
 import { isAppError } from '../core/errors.ts';
 import type { Clock, Logger, PrometheusReader } from '../ports.ts';
 
@@ -40,4 +43,20 @@ export async function gatherSignals(deps: SignalDeps, target: SignalTarget, opts
   }
   if (failures.length === queries.length) return undefined;
   return correlateSignals(answers, target, window, { ...DEFAULT_SIGNAL_THRESHOLDS, ...opts.thresholds });
+}
+
+/**
+ * The namespace's working sets over the last `minutes`, a point a minute, by "pod/container"; for
+ * the leak forecast. Undefined when Prometheus fails (metrics.k8s.io is the fallback then).
+ */
+export async function workingSetHistory(deps: SignalDeps, namespace: string, minutes: number): Promise<Map<string, UsagePoint[]> | undefined> {
+  const end = deps.clock.now();
+  try {
+    const series = await deps.prometheus.queryRange(workingSetQuery(namespace), { start: new Date(end.getTime() - minutes * 60_000), end, stepSeconds: 60 });
+    return usageByContainer(series);
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    deps.logger.warn({ namespace, code: err.code }, 'working-set history from Prometheus unavailable; the leak forecast uses metrics.k8s.io');
+    return undefined;
+  }
 }
