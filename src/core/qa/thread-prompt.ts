@@ -62,6 +62,7 @@ export function incidentContextLines(r: IncidentReport): string[] {
     line('Detected', `${d.reason}${d.exitCode !== undefined ? `, exit code ${d.exitCode}` : ''}, ${d.restartCount} restarts, ${r.occurrences} occurrence(s), first seen ${r.firstSeen}, last seen ${r.lastSeen}`),
     line('Memory limit / request', `${d.memoryLimit ?? 'none'} / ${d.memoryRequest ?? 'none'}`),
     line('Detection facts', d.facts.slice(0, 10).join('; '), 800),
+    line(`Prometheus signals (${r.signals?.windowMinutes ?? 0} min before ${r.signals?.at ?? ''})`, r.signals?.signals.slice(0, 8).map((s) => `${s.level}: ${s.text}`).join('; '), 1200),
     line('Diagnosis source', dx.source === 'llm' ? `LLM ${dx.model ?? ''}`.trim() : `rule-based${dx.fallbackReason ? ` (${dx.fallbackReason})` : ''}`),
     line('Root causes', dx.rootCauses.slice(0, 5).join('; '), 800),
     line('Explanation', dx.explanation, 1200),
