@@ -1,7 +1,10 @@
 // Idle RSS of the running bot: `node src/main.ts` (what `npm start` runs) as a child process with
 // the documented environment, against the shared Redis, a private test cluster, the fake Slack
-// (HTTP mode) and the fake Ollama. VmRSS from /proc/<pid>/status once it says it started, then
-// every second for 20 s of idling; once with the pod watch on (the default) and once with it off.
+// and the fake Ollama. VmRSS from /proc/<pid>/status once it says it started, then every second
+// while it idles: HTTP mode with the pod watch on (the default) for IDLE_RSS_LONG_S (600 s),
+// Socket Mode with the watch on and HTTP mode with the watch off for IDLE_RSS_SHORT_S (60 s).
+// The namespace holds one open incident, so the scheduled scans (every 60 s) scan an unchanged
+// namespace with an incident in it: Redis commands on the bot's keys are counted (MONITOR).
 // Run: node bench/idle-rss.ts
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -19,8 +22,13 @@ import { note, printHeader, printTable } from './support/report.ts';
 import { createWorkload, createWorkloadPod, pool, reportStatus } from './support/workloads.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const IDLE_S = 20;
+const LONG_S = Number(process.env.IDLE_RSS_LONG_S ?? 600);
+const SHORT_S = Number(process.env.IDLE_RSS_SHORT_S ?? 60);
 const PODS = 30;
+/** Redis commands that only read; anything else counts as a write. */
+const READS = new Set(['get', 'mget', 'hget', 'hmget', 'hgetall', 'exists', 'zrange', 'zrevrange', 'zrangebyscore', 'zrevrangebyscore', 'zscore', 'zcard', 'smembers', 'sismember', 'scard', 'ttl', 'pttl', 'type', 'lrange', 'llen', 'xrange', 'xrevrange', 'xlen', 'xread', 'xreadgroup', 'scan', 'ping', 'info', 'client', 'bzpopmin', 'brpoplpush', 'blmove', 'evalsha_ro', 'hexists', 'zrangebylex']);
+
+interface IdleRun { label: string; socket: boolean; watch: boolean; seconds: number }
 
 /** VmRSS, VmHWM, RssAnon, RssFile in MiB. */
 function procStatus(pid: number): Record<'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile', number> {
@@ -29,17 +37,26 @@ function procStatus(pid: number): Record<'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFil
   return { VmRSS: kib('VmRSS') / 1024, VmHWM: kib('VmHWM') / 1024, RssAnon: kib('RssAnon') / 1024, RssFile: kib('RssFile') / 1024 };
 }
 
-async function idleRun(bench: BenchCluster, namespace: string, watch: boolean): Promise<Array<Array<string | number>>> {
+async function idleRun(bench: BenchCluster, namespace: string, run: IdleRun): Promise<{ rows: Array<Array<string | number>>; redis: Array<Array<string | number>> }> {
   const slack = await startFakeSlack();
   const ollama = await startFakeOllama();
   const prefix = uniquePrefix('bench-idle');
   const healthPort = await freePort();
+  const redis = await connectRedis(SHARED_REDIS_URL, 'store');
+  const monitor = await redis.duplicate().monitor();
+  let counting = false;
+  const commands: Array<{ cmd: string; bull: boolean }> = [];
+  monitor.on('monitor', (_time: string, args: unknown[]) => {
+    if (!counting) return;
+    const keys = args.slice(1).map(String).filter((a) => a.startsWith(prefix));
+    if (keys.length > 0) commands.push({ cmd: String(args[0]).toLowerCase(), bull: keys.every((k) => k.startsWith(`${prefix}bull`)) });
+  });
   let output = '';
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT,
     env: await botEnvironment({
       slack, ollama, kubeconfigPath: bench.info.kubeconfigPath, namespace, prefix, healthPort,
-      extra: { WATCH_ENABLED: String(watch) },
+      extra: { WATCH_ENABLED: String(run.watch), ...(run.socket ? { SLACK_APP_TOKEN: slack.identity.appToken } : {}) },
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,22 +72,39 @@ async function idleRun(bench: BenchCluster, namespace: string, watch: boolean): 
     }, { timeoutMs: 60_000, intervalMs: 20 });
     const startMs = performance.now() - t0;
     const samples: Array<{ at: number; s: ReturnType<typeof procStatus> }> = [{ at: 0, s: procStatus(pid) }];
-    for (let i = 1; i <= IDLE_S; i++) {
+    // The first scan (and the analysis of the incident it finds) runs right after start; from
+    // +30 s on, every scheduled scan finds the namespace unchanged.
+    const countFrom = Math.min(30, run.seconds);
+    for (let i = 1; i <= run.seconds; i++) {
       await new Promise((r) => setTimeout(r, 1000));
       samples.push({ at: i, s: procStatus(pid) });
+      if (i === countFrom) counting = true;
     }
+    counting = false;
     const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
-    const label = watch ? 'watch on (default)' : 'watch off';
-    const rows = samples.filter((x) => [0, 5, 10, IDLE_S].includes(x.at)).map((x) => [
-      label, x.at === 0 ? `started (${Math.round(startMs)} ms after spawn)` : `+${x.at} s idle`, x.s.VmRSS, x.s.RssAnon, x.s.RssFile, x.s.VmHWM,
+    const marks = [0, 5, 10, 30, 60, 120, 300, 600].filter((m) => m <= run.seconds);
+    const rows: Array<Array<string | number>> = samples.filter((x) => marks.includes(x.at)).map((x) => [
+      run.label, x.at === 0 ? `started (${Math.round(startMs)} ms after spawn)` : `+${x.at} s idle`, x.s.VmRSS, x.s.RssAnon, x.s.RssFile, x.s.VmHWM,
     ]);
     const rss = samples.map((x) => x.s.VmRSS);
-    rows.push([label, `min / max over ${IDLE_S} s (readyz ${ready.status})`, `${Math.min(...rss).toFixed(1)} / ${Math.max(...rss).toFixed(1)}`, '', '', '']);
-    return rows;
+    const lastMinute = samples.filter((x) => x.at > run.seconds - 60).map((x) => x.s.VmRSS);
+    rows.push([run.label, `min / max over ${run.seconds} s (readyz ${ready.status})`, `${Math.min(...rss).toFixed(1)} / ${Math.max(...rss).toFixed(1)}`, '', '', '']);
+    rows.push([run.label, `mean of the last ${Math.min(60, run.seconds)} s`, lastMinute.reduce((a, b) => a + b, 0) / lastMinute.length, '', '', '']);
+    const window = run.seconds - countFrom;
+    const writes = commands.filter((c) => !READS.has(c.cmd));
+    const describe = (list: typeof commands) => {
+      const by = new Map<string, number>();
+      for (const c of list) by.set(c.cmd, (by.get(c.cmd) ?? 0) + 1);
+      return [...by].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ') || '—';
+    };
+    const redisRows = [
+      [run.label, `+${countFrom} s … +${run.seconds} s (${window} s)`, writes.filter((c) => !c.bull).length, describe(writes.filter((c) => !c.bull)), writes.filter((c) => c.bull).length, commands.filter((c) => READS.has(c.cmd)).length],
+    ];
+    return { rows, redis: redisRows };
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
-    const redis = await connectRedis(SHARED_REDIS_URL, 'store');
+    monitor.disconnect();
     await deleteKeysUnder(redis, prefix);
     redis.disconnect();
     await slack.close();
@@ -91,19 +125,34 @@ async function main(): Promise<void> {
   try {
     const { name: nodeName } = await bench.node();
     const ns = await bench.createNamespace('idle');
-    // A quiet namespace: Deployment pods, all running; nothing to report.
+    // A quiet namespace: Deployment pods, all running, and one that OOMed once (one open incident).
     const workloads = await Promise.all(Array.from({ length: PODS / 10 }, (_, k) => createWorkload(bench.apps, ns, `web-${k}`)));
-    await pool(PODS, 8, async (i) => {
+    await pool(PODS + 1, 8, async (i) => {
       const pod = await createWorkloadPod(bench.core, ns, workloads[i % workloads.length]!, nodeName);
-      await reportStatus(bench.core, pod, { kind: 'running' });
+      await reportStatus(bench.core, pod, i === PODS ? { kind: 'oom-killed', restartCount: 1 } : { kind: 'running' });
     });
-    const rows = [...await idleRun(bench, ns, true), ...await idleRun(bench, ns, false)];
-    note(`\`node src/main.ts\` with the documented environment (HTTP mode, SCAN_NAMESPACES = one namespace of ${PODS} running Deployment pods, default SCAN_INTERVAL_SECONDS=60, LOG_LEVEL=info), from /proc/<pid>/status; MiB. The first scheduled scan runs right after start.`);
+    const runs: IdleRun[] = [
+      { label: 'HTTP, watch on (default)', socket: false, watch: true, seconds: LONG_S },
+      { label: 'Socket Mode, watch on', socket: true, watch: true, seconds: SHORT_S },
+      { label: 'HTTP, watch off', socket: false, watch: false, seconds: SHORT_S },
+    ];
+    const rows: Array<Array<string | number>> = [];
+    const redisRows: Array<Array<string | number>> = [];
+    for (const r of runs) {
+      const result = await idleRun(bench, ns, r);
+      rows.push(...result.rows);
+      redisRows.push(...result.redis);
+    }
+    note(`\`node src/main.ts\` with the documented environment (SCAN_NAMESPACES = one namespace of ${PODS} running Deployment pods and one OOMKilled pod, default SCAN_INTERVAL_SECONDS=60, LOG_LEVEL=info), from /proc/<pid>/status; MiB. The first scheduled scan runs right after start, finds the incident, and the fake LLM's diagnosis is posted.`);
     printTable(['bot', 'when', 'VmRSS MiB', 'RssAnon MiB', 'RssFile MiB', 'VmHWM MiB'], rows);
+    note('Redis commands on the bot\'s keys while it idles after the first scan (MONITOR): the scheduled scans of the unchanged namespace. "store writes" = writes to incident, audit and history keys; "queue writes" = BullMQ\'s own bookkeeping of the scan jobs (scheduler, job records, events), under the queue prefix.');
+    printTable(['bot', 'window', 'store writes', 'store writes by command', 'queue writes (bookkeeping)', 'reads'], redisRows);
 
     const agentModule = fileURLToPath(new URL('../src/app/create-agent.ts', import.meta.url));
     const scale: Array<[string, string | undefined]> = [
-      ['bare node', undefined], ['@kubernetes/client-node', '@kubernetes/client-node'], ['@slack/bolt', '@slack/bolt'], ['bullmq', 'bullmq'],
+      ['bare node', undefined], ['@kubernetes/client-node (the package)', '@kubernetes/client-node'],
+      ['src/adapters/kubernetes/vendor/client-node.js (the part the agent loads)', fileURLToPath(new URL('../src/adapters/kubernetes/vendor/client-node.js', import.meta.url))],
+      ['@slack/bolt', '@slack/bolt'], ['bullmq', 'bullmq'], ['a one-line .ts module (Node\'s type stripping)', fileURLToPath(new URL('../src/adapters/hash.ts', import.meta.url))],
       ['src/app/create-agent.ts (every module the bot loads, nothing started)', agentModule],
     ];
     const scaleRows = [];
