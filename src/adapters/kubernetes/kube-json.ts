@@ -116,6 +116,122 @@ export function toListPage(json: unknown): ListPage {
 }
 
 /**
+ * Reads a list response item by item: each element of the top-level "items" array is handed to
+ * `onItem` as soon as it is parsed, on its own, so the objects of one item are garbage before the
+ * next is read (young, cheap to collect) instead of a whole page of them outliving its conversion.
+ * Returns the page (its items left out). Text that is not an object with an "items" array of
+ * objects is read with JSON.parse as a whole instead; JSON.parse checks every item either way.
+ */
+export function parseListItems(text: string, onItem: (item: unknown) => void): ListPage {
+  const split = splitItems(text);
+  if (!split) {
+    const page = toListPage(JSON.parse(text));
+    for (const item of page.items) onItem(item);
+    return { ...page, items: [] };
+  }
+  // The items are checked (by the scan) before any is handed on: a malformed item falls back too.
+  const items = split.ranges.map(([from, to]) => text.slice(from, to));
+  const rest = toListPage(JSON.parse(split.rest));
+  for (let i = 0; i < items.length; i++) {
+    const raw = items[i]!;
+    items[i] = '';
+    onItem(JSON.parse(raw));
+  }
+  return rest;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const COMMA = 44;
+const WHITESPACE = new Set([32, 10, 13, 9]);
+
+/** Where each item of the top-level "items" array starts and ends, and the text without them. */
+function splitItems(text: string): { ranges: Array<[number, number]>; rest: string } | undefined {
+  if (!/^\s*\{/.test(text)) return undefined;
+  const ranges: Array<[number, number]> = [];
+  let depth = 0;
+  let keyStart = -1;
+  let keyEnd = -1;
+  let itemsOpen = -1;
+  let itemsClose = -1;
+  let itemStart = -1;
+  // Between items exactly one comma, as JSON wants (else JSON.parse decides).
+  let afterItem = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // Jump to the closing quote: one not preceded by an odd number of backslashes.
+      let j = i;
+      for (;;) {
+        j = text.indexOf('"', j + 1);
+        if (j < 0) return undefined;
+        let backslashes = 0;
+        while (text.charCodeAt(j - 1 - backslashes) === BACKSLASH) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      if (depth === 1) {
+        keyStart = i + 1;
+        keyEnd = j;
+      }
+      i = j;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+      if (depth === 2 && c === OPEN_BRACKET && itemsOpen < 0 && text.slice(keyStart, keyEnd) === 'items') itemsOpen = i;
+      else if (depth === 3 && itemsOpen >= 0 && itemsClose < 0) {
+        if (c !== OPEN_BRACE || afterItem) return undefined;
+        itemStart = i;
+      }
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+      if (depth < 0) return undefined;
+      if (depth === 2 && itemStart >= 0 && itemsClose < 0) {
+        ranges.push([itemStart, i + 1]);
+        itemStart = -1;
+        afterItem = true;
+      } else if (depth === 1 && itemsOpen >= 0 && itemsClose < 0 && c === CLOSE_BRACKET) {
+        if (ranges.length > 0 && !afterItem) return undefined;
+        itemsClose = i;
+      }
+    } else if (depth === 2 && itemsOpen >= 0 && itemsClose < 0) {
+      if (c === COMMA) {
+        if (!afterItem) return undefined;
+        afterItem = false;
+      } else if (!WHITESPACE.has(c)) {
+        return undefined; // an item that is not an object
+      }
+    }
+  }
+  if (depth !== 0 || itemsOpen < 0 || itemsClose < 0) return undefined;
+  return { ranges, rest: text.slice(0, itemsOpen + 1) + text.slice(itemsClose) };
+}
+
+/**
+ * Follows `continue` tokens page by page, handing each item to `onItem` as it is parsed (see
+ * parseListItems) before the next page is requested: one page of text, and one item's objects,
+ * alive at a time.
+ */
+export async function forEachItem(
+  kube: KubeJson,
+  path: string,
+  query: Query,
+  onItem: (item: unknown) => void,
+  opts: KubeGetOptions & { shouldStop?: () => boolean } = {},
+): Promise<{ resourceVersion: string | undefined }> {
+  let cont: string | undefined;
+  let resourceVersion: string | undefined;
+  do {
+    const page = parseListItems(await kube.getText(path, { ...query, continue: cont }, opts), onItem);
+    resourceVersion = page.resourceVersion ?? resourceVersion;
+    cont = page.continueToken;
+  } while (cont && !opts.shouldStop?.());
+  return { resourceVersion };
+}
+
+/**
  * Follows `continue` tokens page by page, handing each page's items to `onPage` before the next
  * page is requested: only one page of raw JSON is alive at a time.
  */
