@@ -25,6 +25,8 @@ import { closeAll, createQueues, startWorker, type Queues, type RunningWorker } 
 import { createSlackApp, type SlackApp } from '../adapters/slack/app.ts';
 import { isAppError } from '../core/errors.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
+import { familyReported } from '../core/policy/evaluate.ts';
+import type { IncidentKind } from '../core/model.ts';
 import { createLogger } from '../logging.ts';
 import { systemClock, type ClusterReader, type Clock, type LlmClient, type Logger } from '../ports.ts';
 import { answerThread } from '../usecases/answer-thread.ts';
@@ -109,6 +111,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   const hash = sha256Hex;
   const trackDeps = {
     store, queue: queues, notifier: slack?.notifier, audit, clock, logger, hash, quietMinutes: config.RESOLVE_QUIET_MINUTES,
+    reported: (namespace: string, kind: IncidentKind) => familyReported(policies, namespace, kind),
   };
   const scanDeps: ScanJobDeps = {
     ...trackDeps,

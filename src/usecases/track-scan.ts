@@ -20,6 +20,8 @@ export interface TrackDeps {
   logger: Logger;
   hash: (text: string) => string;
   quietMinutes: number;
+  /** Whether the policy in force reports this kind of incident in that namespace (default: all). */
+  reported?: (namespace: string, kind: IncidentKind) => boolean;
 }
 
 export interface TrackSummary {
@@ -48,6 +50,8 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
   const seen = new Map<string, FoundIncident>();
 
   for (const found of result.found) {
+    // A family the namespace's policy turned off is not tracked: no post, no analysis.
+    if (deps.reported && !deps.reported(found.detection.namespace, found.detection.kind)) continue;
     seen.set(found.fingerprint, found);
     const open = await deps.store.findOpenByFingerprint(found.fingerprint);
     const lastClosed = open ? undefined : await lastClosedIncident(deps.store, found.fingerprint);

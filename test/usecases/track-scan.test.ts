@@ -205,4 +205,13 @@ describe('trackScan', () => {
       expect(summary.queuedNew).toEqual([posted().fingerprint]);
     });
   });
+
+  it('skips a family the namespace\'s policy does not report: nothing queued, nothing known', async () => {
+    setup();
+    const found = foundIncident();
+    deps = { ...deps, reported: (_ns, kind) => kind !== found.detection.kind };
+    const summary = await trackScan(deps, result([found]), { resolveMissing: true });
+    expect(summary).toMatchObject({ queuedNew: [], known: [], recurred: [] });
+    expect(analyses).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 // The policy gate: a verdict with a reason for every check. It works only from the deterministic
 // recommendation; the model's own suggestion and confidence are reported beside it and can never
 // loosen or tighten what may be approved (decisions documented in policies/README.md).
-import type { Detection, Diagnosis, IncidentKind, Recommendation, Verdict } from '../model.ts';
+import { IncidentFamilySchema, type Detection, type Diagnosis, type IncidentKind, type Recommendation, type Verdict } from '../model.ts';
 import { describeBytes, formatBytes, toBytes } from '../quantity.ts';
 import type { Policy, PolicySet } from './schema.ts';
 import { hasResourceDecision, incidentFamily } from '../detection/family.ts';
@@ -32,6 +32,10 @@ export function effectivePolicy(policies: PolicySet, namespace: string): Effecti
     lines.push(`max memory limit ${s.maxMemoryLimit}, max increase ×${s.maxIncreaseFactor}`);
     lines.push(`min confidence ${s.minConfidence}`);
     lines.push(s.approvers.length > 0 ? `approvers: ${s.approvers.join(', ')}` : 'approvers: none listed, nobody can approve');
+    if (s.families) {
+      const off = IncidentFamilySchema.options.filter((f) => !s.families!.includes(f));
+      if (off.length > 0) lines.push(`families reported: ${s.families.join(', ')} (not: ${off.join(', ')})`);
+    }
   }
   if (protectedBy.length > 0) lines.push(`namespace ${namespace} is protected (by ${protectedBy.join(', ')}): never approvable`);
   lines.push('auto-remediation: off, a human applies every change');
@@ -43,6 +47,15 @@ export function effectivePolicy(policies: PolicySet, namespace: string): Effecti
     protectedBy,
     lines,
   };
+}
+
+/**
+ * Whether incidents of this kind are reported in `namespace`: the most specific policy's
+ * `families` decide. A namespace no policy covers reports everything (and approves nothing).
+ */
+export function familyReported(policies: PolicySet, namespace: string, kind: IncidentKind): boolean {
+  const policy = bestMatch(policies, namespace)?.policy;
+  return policy?.spec.families === undefined || policy.spec.families.includes(incidentFamily(kind));
 }
 
 export interface PolicyInput {

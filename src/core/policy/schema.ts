@@ -2,6 +2,7 @@
 // rather than a silently ignored safety setting.
 import { z } from 'zod';
 import { toBytes } from '../quantity.ts';
+import { IncidentFamilySchema } from '../model.ts';
 
 const memoryQuantity = z.string().refine((s) => (toBytes(s) ?? 0) > 0, {
   error: (iss) => `not a memory quantity (${JSON.stringify(iss.input)})`,
@@ -37,6 +38,11 @@ export const PolicySpecSchema = z.strictObject({
   autoRemediation: z
     .literal(false, { error: 'must be false: kube-ai-sre never changes the cluster, a human applies approved changes' })
     .default(false),
+  /** Incident families reported in these namespaces; the others are not posted. Absent: all of them. */
+  families: z
+    .array(IncidentFamilySchema)
+    .min(1, { error: 'list at least one family, or leave the field out to report them all' })
+    .optional(),
 });
 
 export const PolicySchema = z.strictObject({

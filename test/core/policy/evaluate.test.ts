@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectivePolicy, evaluatePolicy, globMatch } from '../../../src/core/policy/evaluate.ts';
+import { effectivePolicy, evaluatePolicy, familyReported, globMatch } from '../../../src/core/policy/evaluate.ts';
 import { PolicySchema } from '../../../src/core/policy/schema.ts';
 import type { Policy, PolicyInput } from '../../../src/core/policy/schema.ts';
 import { recommendMemory } from '../../../src/core/recommend/memory.ts';
@@ -298,5 +298,39 @@ describe('globMatch', () => {
     ['prod', 'prod2', false],
   ])('%s vs %s → %s', (p, n, want) => {
     expect(globMatch(p, n)).toBe(want);
+  });
+});
+
+describe('families per namespace', () => {
+  const quiet = policy('quiet', { namespaces: ['batch-*'], families: ['memory', 'node'], approvers: ['U0SRE1'] });
+  const all = [defaults, quiet];
+
+  it.each([
+    ['demo', 'CrashLoop', true],
+    ['batch-nightly', 'OOMKilled', true],
+    ['batch-nightly', 'NodePressure', true],
+    ['batch-nightly', 'CrashLoop', false],
+    ['batch-nightly', 'ImagePullFailure', false],
+    ['batch-nightly', 'RuntimeOOM', true],
+  ] as const)('%s: %s reported = %s', (ns, kind, reported) => {
+    expect(familyReported(all, ns, kind)).toBe(reported);
+  });
+
+  it('reports everything in a namespace no policy covers', () => {
+    expect(familyReported([quiet], 'demo', 'Unschedulable')).toBe(true);
+  });
+
+  it('says which families a policy reports, only when it limits them', () => {
+    expect(effectivePolicy(all, 'batch-nightly').lines).toContain('families reported: memory, node (not: crash, image, config, scheduling, cpu, io, network)');
+    expect(effectivePolicy(all, 'demo').lines.some((l) => l.startsWith('families'))).toBe(false);
+  });
+
+  it.each([
+    [[], /list at least one family/],
+    [['memory', 'disk'], /families/],
+  ])('refuses families %j', (families, message) => {
+    const r = PolicySchema.safeParse({ apiVersion: 'kube-ai-sre/v1', kind: 'MemoryPolicy', metadata: { name: 'x' }, spec: { namespaces: ['*'], maxMemoryLimit: '4Gi', families } });
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).toMatch(message);
   });
 });
