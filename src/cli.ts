@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
         dumpCluster: createDumpReader,
         llm: async () => {
           const { createOllamaClient } = await import('./adapters/ollama/llm-client.ts');
-          return createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger });
+          return createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, keepAlive: config.OLLAMA_KEEP_ALIVE, logger });
         },
         llmHost: config.OLLAMA_HOST,
         llmModel: config.OLLAMA_MODEL,

@@ -78,7 +78,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   metrics.setOpenIncidentsSource(async () => (await store.listOpen()).length);
 
   const rawLlm = config.LLM_ENABLED
-    ? createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, embedModel: config.OLLAMA_EMBED_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, logger })
+    ? createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, embedModel: config.OLLAMA_EMBED_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, keepAlive: config.OLLAMA_KEEP_ALIVE, logger })
     : undefined;
   const llm: LlmClient | undefined = rawLlm ? instrumentLlm(rawLlm, metrics) : undefined;
   const prometheus = prometheusSignals(config, clock, logger);
@@ -147,6 +147,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
       }
       const reason = result.report?.diagnosis.fallbackReason;
       if (reason && result.outcome !== 'already-posted') metrics.llmFallbacksTotal.inc({ reason });
+      if (result.outcome !== 'already-posted') for (const kind of result.report?.diagnosis.steering ?? []) metrics.llmSteeringTotal.inc({ kind });
       return result.outcome;
     }, { ...workerOpts, concurrency: config.LLM_CONCURRENCY }),
     ...(slack

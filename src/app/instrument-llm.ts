@@ -11,6 +11,8 @@ export function instrumentLlm(llm: LlmClient, metrics: Metrics): LlmClient {
       const result = await llm.chat(req);
       metrics.llmCallsTotal.inc({ model: llm.model, outcome: result.ok ? 'ok' : result.code });
       metrics.llmLatencySeconds.observe({ model: llm.model }, result.latencyMs / 1000);
+      if (result.ok && result.promptTokens !== undefined) metrics.llmTokensTotal.inc({ model: llm.model, type: 'prompt' }, result.promptTokens);
+      if (result.ok && result.completionTokens !== undefined) metrics.llmTokensTotal.inc({ model: llm.model, type: 'completion' }, result.completionTokens);
       return result;
     },
   };

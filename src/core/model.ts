@@ -124,6 +124,7 @@ export const IncidentKindSchema = z.enum([
   'CpuThrottling',
   'NodePressure',
   'RuntimeOOM',
+  'JobBackoffLimit',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKindSchema>;
 
@@ -202,6 +203,11 @@ export const DiagnosisSchema = z.object({
   /** Why the LLM was not used or its answer was discarded (stable error code). */
   fallbackReason: z.string().optional(),
   latencyMs: z.number().optional(),
+  /** Kinds of steering the model's text attempted (instruction, approval_claim...); confidence is capped then. */
+  steering: z.array(z.string()).optional(),
+  /** Tokens Ollama evaluated for the prompt and generated for the answer. */
+  promptTokens: z.number().int().nonnegative().optional(),
+  completionTokens: z.number().int().nonnegative().optional(),
 });
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
 

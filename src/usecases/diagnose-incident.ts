@@ -6,6 +6,7 @@ import { parseDiagnosis } from '../core/diagnosis/parse.ts';
 import { buildDiagnosisMessages } from '../core/diagnosis/prompt.ts';
 import { LLM_DIAGNOSIS_JSON_SCHEMA } from '../core/diagnosis/schema.ts';
 import type { Detection, Diagnosis, Recommendation } from '../core/model.ts';
+import { toBytes } from '../core/quantity.ts';
 import type { LlmClient, Logger } from '../ports.ts';
 
 export interface DiagnoseDeps {
@@ -37,13 +38,23 @@ export async function diagnoseIncident(deps: DiagnoseDeps, input: DiagnoseInput)
       deps.logger.warn({ code: result.code, latencyMs: result.latencyMs }, `LLM diagnosis unavailable, using rules: ${result.message}`);
       return fallback(result.code, result.latencyMs);
     }
-    const parsed = parseDiagnosis(result.content, { model: result.model, latencyMs: result.latencyMs, contextText: context.text });
+    const parsed = parseDiagnosis(result.content, {
+      model: result.model,
+      latencyMs: result.latencyMs,
+      contextText: context.text,
+      currentLimitBytes: detection.memoryLimit ? toBytes(detection.memoryLimit) : undefined,
+      promptTokens: result.promptTokens,
+      completionTokens: result.completionTokens,
+    });
     if (!parsed.ok) {
       deps.logger.warn({ code: parsed.code, model: result.model }, `LLM answer discarded, using rules: ${parsed.message}`);
       return fallback(parsed.code, result.latencyMs);
     }
+    if (parsed.diagnosis.steering) {
+      deps.logger.warn({ model: result.model, steering: parsed.diagnosis.steering }, 'the LLM answer tried to steer the decision: confidence capped, message flagged');
+    }
     deps.logger.info(
-      { model: result.model, latencyMs: result.latencyMs, confidence: parsed.diagnosis.confidence, evidence: parsed.diagnosis.evidence.length },
+      { model: result.model, latencyMs: result.latencyMs, confidence: parsed.diagnosis.confidence, evidence: parsed.diagnosis.evidence.length, promptTokens: result.promptTokens, completionTokens: result.completionTokens },
       'LLM diagnosis ready',
     );
     return parsed.diagnosis;

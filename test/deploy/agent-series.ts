@@ -24,6 +24,8 @@ export async function exportedSeries(): Promise<Map<string, Set<string>>> {
   m.llmCallsTotal.inc({ model: 'mistral', outcome: 'ok' });
   m.llmLatencySeconds.observe({ model: 'mistral' }, 1);
   m.llmFallbacksTotal.inc({ reason: 'llm_timeout' });
+  m.llmSteeringTotal.inc({ kind: 'approval_claim' });
+  m.llmTokensTotal.inc({ model: 'mistral', type: 'prompt' }, 812);
   m.slackApiErrorsTotal.inc({ method: 'chat.postMessage', error: 'not_in_channel' });
   m.slackRateLimitedTotal.inc({ method: 'chat.postMessage' });
   m.queueWaitSeconds.observe({ queue: 'analyze' }, 1);

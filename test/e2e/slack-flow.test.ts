@@ -100,6 +100,8 @@ describeWithCluster('the Slack app end to end', () => {
         await send(h.slack.payloads.slashCommand({ text: 'stats' }));
         const stats = await h.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Model scorecard'));
         expect(JSON.stringify(stats.body)).toMatch(/\*mistral\*.*1 incidents? · 1 approved · 0 rejected/);
+        // Token counts from Ollama's answer, recorded with the diagnosis.
+        expect(JSON.stringify(stats.body)).toMatch(/tokens per diagnosis: prompt median [1-9]\d* · completion median [1-9]\d* \(total \d+ \+ \d+ over 1\)/);
 
         // Exactly two LLM chats: the diagnosis and the answer.
         expect(h.ollama.chatRequests()).toHaveLength(2);

@@ -133,10 +133,25 @@ describeWithCluster('LLM faults under the running bot', () => {
     await expectAudited(h, incident.id, ['incident_posted']);
   });
 
+  it('shows no steering warning when the LLM answers well', async () => {
+    h.ollama.setBehavior({ kind: 'well' });
+    const ns = await oomNamespace(cluster, 'llm-good');
+    const { post, incident } = await scanAndWaitForPost(ns);
+    expect(incident.diagnosis).toMatchObject({ source: 'llm', confidence: 0.8 });
+    expect(incident.diagnosis.steering).toBeUndefined();
+    expect(blocksText(post)).not.toContain('tried to steer');
+  });
+
   it('keeps the verdict and leaves the text inert when the LLM answer tries to approve and ping the channel', async () => {
     h.ollama.setBehavior({ kind: 'injected' });
     const ns = await oomNamespace(cluster, 'llm-injected');
+    const steeredBefore = await metric(h, 'llm_steering_total', { kind: 'approval_claim' });
     const { post, incident } = await scanAndWaitForPost(ns);
+    // A visible warning, the confidence capped, the event counted; the verdict as before.
+    expect(blocksText(post)).toContain("The model's answer tried to steer the decision");
+    expect(incident.diagnosis.steering).toEqual(expect.arrayContaining(['instruction', 'approval_claim', 'policy_claim', 'mention']));
+    expect(incident.diagnosis.confidence).toBeLessThanOrEqual(0.2);
+    await eventually('the steering counted', async () => (await metric(h, 'llm_steering_total', { kind: 'approval_claim' })) === steeredBefore + 1);
     // The same verdict the rules give without any LLM: the answer does not feed it.
     expect(incident.verdict).toMatchObject({ allowed: true, recommendedLimit: RULE_LIMIT, policyName: 'default' });
     expect(incident.diagnosis.suggestedLimit).toBeUndefined();

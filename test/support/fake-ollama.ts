@@ -126,7 +126,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
       return sendJson(res, 404, { error: `model "${requested}" not found, try pulling it first` });
     }
     if (path === '/api/embed') return sendJson(res, 200, embedResponse(requested, body));
-    return sendJson(res, 200, chatResponse(requested, contentFor(b, body as ChatBody)));
+    return sendJson(res, 200, chatResponse(requested, contentFor(b, body as ChatBody), body as ChatBody));
   }
 
   const port = await listenOnLoopback(server);
@@ -171,7 +171,9 @@ function contentFor(b: FakeOllamaBehavior, body: ChatBody): string {
 // memory-related lines verbatim, the suggestion echoes the deterministic recommendation.
 function wellAnswer(body: ChatBody): Record<string, unknown> {
   const user = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
-  const lines = user.split('\n').map((l) => l.trim());
+  // Evidence comes from the fenced context when there is one, as a model following the prompt quotes it.
+  const fenced = /<<<BEGIN UNTRUSTED CONTEXT>>>\n([\s\S]*?)\n<<<END UNTRUSTED CONTEXT>>>/.exec(user)?.[1];
+  const lines = (fenced ?? user).split('\n').map((l) => l.trim());
   const memoryLines = lines.filter((l) => /oomkill|out of memory|outofmemory|exit ?code[=: ]*137|evict/i.test(l) && !/recommendation/i.test(l));
   const evidence = (memoryLines.length > 0 ? memoryLines : lines.filter((l) => l.length >= 8)).slice(0, 2);
   const suggested = /memory limit (\d+(?:Mi|Gi))/.exec(user)?.[1];
@@ -184,7 +186,11 @@ function wellAnswer(body: ChatBody): Record<string, unknown> {
   };
 }
 
-function chatResponse(model: string, content: string): Record<string, unknown> {
+/** About four characters a token, as Ollama's tokenizers count English and JSON. */
+const tokens = (chars: number) => Math.max(1, Math.ceil(chars / 4));
+
+function chatResponse(model: string, content: string, body: ChatBody): Record<string, unknown> {
+  const promptChars = (body.messages ?? []).reduce((n, m) => n + String(m.content ?? '').length, 0);
   return {
     model,
     created_at: new Date().toISOString(),
@@ -193,9 +199,9 @@ function chatResponse(model: string, content: string): Record<string, unknown> {
     done_reason: 'stop',
     total_duration: 4_215_000_000,
     load_duration: 12_000_000,
-    prompt_eval_count: 812,
+    prompt_eval_count: tokens(promptChars),
     prompt_eval_duration: 1_900_000_000,
-    eval_count: 96,
+    eval_count: tokens(content.length),
     eval_duration: 2_300_000_000,
   };
 }

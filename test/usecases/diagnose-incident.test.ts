@@ -73,7 +73,9 @@ describe('diagnoseIncident against the fake Ollama', () => {
     expect(injected.source).toBe('llm');
     expect(injected.suggestedLimit).toBeUndefined();
     expect(injected.evidence).toEqual([]);
-    expect(injected.confidence).toBe(PARSE_LIMITS.unsupportedConfidence);
+    expect(injected.confidence).toBeLessThan(PARSE_LIMITS.unsupportedConfidence);
+    expect(injected.steering).toContain('approval_claim');
+    expect(honest.steering).toBeUndefined();
 
     const before = evaluatePolicy(policies, { detection: oomKilled, recommendation, diagnosis: honest });
     const after = evaluatePolicy(policies, { detection: oomKilled, recommendation, diagnosis: injected });

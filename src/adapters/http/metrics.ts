@@ -48,6 +48,10 @@ export interface Metrics {
   readonly llmCallsTotal: LabeledCounter<'model' | 'outcome'>;
   readonly llmLatencySeconds: LabeledHistogram<'model'>;
   readonly llmFallbacksTotal: LabeledCounter<'reason'>;
+  /** Diagnoses whose text tried to steer the decision, by kind (instruction, approval_claim...). */
+  readonly llmSteeringTotal: LabeledCounter<'kind'>;
+  /** Tokens of LLM calls, by model and type (prompt or completion), as Ollama counts them. */
+  readonly llmTokensTotal: LabeledCounter<'model' | 'type'>;
   readonly slackApiErrorsTotal: LabeledCounter<'method' | 'error'>;
   readonly slackRateLimitedTotal: LabeledCounter<'method'>;
   readonly queueWaitSeconds: LabeledHistogram<'queue'>;
@@ -129,6 +133,8 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     llmCallsTotal: counter('llm_calls_total', 'LLM calls by model and outcome (ok or an error code).', ['model', 'outcome']),
     llmLatencySeconds: histogram('llm_latency_seconds', 'LLM call latency.', ['model'], [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300]),
     llmFallbacksTotal: counter('llm_fallbacks_total', 'Diagnoses that fell back to the deterministic text, by reason.', ['reason']),
+    llmSteeringTotal: counter('llm_steering_total', 'Diagnoses whose text tried to steer the decision (instructions, claims about approval, policy or limits, absurd quantities, mentions), by kind; the verdict is never changed by them.', ['kind']),
+    llmTokensTotal: counter('llm_tokens_total', 'Tokens of LLM calls as Ollama counts them, by model and type (prompt, completion).', ['model', 'type']),
     slackApiErrorsTotal: counter('slack_api_errors_total', 'Slack Web API errors by method and error code.', ['method', 'error']),
     slackRateLimitedTotal: counter('slack_rate_limited_total', 'Slack Web API calls answered with HTTP 429.', ['method']),
     queueWaitSeconds: histogram('queue_wait_seconds', 'Time a job waited in its queue before a worker took it.', ['queue'], [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900]),

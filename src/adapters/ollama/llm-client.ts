@@ -13,6 +13,11 @@ export interface OllamaClientOptions {
   timeoutMs: number;
   /** Embedding model for embed(); defaults to the chat model. */
   embedModel?: string;
+  /**
+   * How long Ollama keeps the model loaded after each call ("24h", "30m", "-1" forever), sent with
+   * every chat and embed call; Ollama's own default (5 minutes) when undefined.
+   */
+  keepAlive?: string | undefined;
   logger?: Logger;
 }
 
@@ -24,8 +29,12 @@ export const EMBED_TIMEOUT_MS = 10_000;
 
 export type OllamaLlmClient = LlmClient & Required<Pick<LlmClient, 'embed' | 'listModels'>>;
 
+/** Deterministic answers: the same incident gets the same diagnosis, and evaluations compare models, not dice. */
+export const CHAT_OPTIONS = { temperature: 0 } as const;
+
 export function createOllamaClient(opts: OllamaClientOptions): OllamaLlmClient {
   const embedModel = opts.embedModel ?? opts.model;
+  const keepAlive = opts.keepAlive !== undefined ? { keep_alive: keepAliveValue(opts.keepAlive) } : {};
   const log = opts.logger?.child({ component: 'ollama', host: opts.host });
 
   // A fresh SDK client per call, its fetch bound to this call's abort signal: the SDK does not
@@ -57,8 +66,9 @@ export function createOllamaClient(opts: OllamaClientOptions): OllamaLlmClient {
           model: opts.model,
           messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
           ...(req.format !== undefined ? { format: req.format } : {}),
+          ...keepAlive,
           stream: false,
-          options: { temperature: 0 },
+          options: CHAT_OPTIONS,
         }),
       );
       if (!out.ok) {
@@ -72,13 +82,17 @@ export function createOllamaClient(opts: OllamaClientOptions): OllamaLlmClient {
         return { ok: false, code: 'llm_http_error', message, latencyMs: out.latencyMs };
       }
       const model = typeof out.value.model === 'string' && out.value.model !== '' ? out.value.model : opts.model;
-      log?.debug({ model, latencyMs: out.latencyMs, chars: content.length }, 'ollama chat answered');
-      return { ok: true, content, model, latencyMs: out.latencyMs };
+      const tokens = {
+        ...(isCount(out.value.prompt_eval_count) ? { promptTokens: out.value.prompt_eval_count } : {}),
+        ...(isCount(out.value.eval_count) ? { completionTokens: out.value.eval_count } : {}),
+      };
+      log?.debug({ model, latencyMs: out.latencyMs, chars: content.length, ...tokens }, 'ollama chat answered');
+      return { ok: true, content, model, latencyMs: out.latencyMs, ...tokens };
     },
 
     async embed(input: string[]): Promise<EmbedResult> {
       // Embeddings only enrich a report: never let them hold an analysis for a chat-sized timeout.
-      const out = await withClient(Math.min(opts.timeoutMs, EMBED_TIMEOUT_MS), (client) => client.embed({ model: embedModel, input }));
+      const out = await withClient(Math.min(opts.timeoutMs, EMBED_TIMEOUT_MS), (client) => client.embed({ model: embedModel, input, ...keepAlive }));
       if (!out.ok) {
         log?.warn({ code: out.code, latencyMs: out.latencyMs, model: embedModel }, `ollama embed failed: ${out.message}`);
         return out;
@@ -132,6 +146,15 @@ function causeCode(cause: unknown): string | undefined {
   if (typeof c?.code === 'string') return c.code;
   const inner = c?.errors?.find((x) => typeof x?.code === 'string')?.code;
   return typeof inner === 'string' ? inner : undefined;
+}
+
+/** Ollama reads a bare number as seconds (negative: keep loaded) and a string as a Go duration ("24h"). */
+export function keepAliveValue(text: string): string | number {
+  return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim();
+}
+
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
 function isVectorList(v: unknown, n: number): v is number[][] {

@@ -5,6 +5,7 @@ import type { Diagnosis } from '../model.ts';
 import { GIBIBYTE, MEBIBYTE, toBytes } from '../quantity.ts';
 import { PROMPT_VERSION } from './prompt.ts';
 import { LlmDiagnosisReplySchema } from './schema.ts';
+import { STEERING_CONFIDENCE_CAP, findSteering } from './steering.ts';
 
 export const PARSE_LIMITS = {
   rootCauses: 5,
@@ -26,6 +27,11 @@ export interface ParseMeta {
   latencyMs: number;
   /** The exact context text the model was shown; evidence must come from it. */
   contextText: string;
+  /** The container's memory limit, when it has one: a suggestion far above it is absurd. */
+  currentLimitBytes?: number | undefined;
+  /** Token counts the server reported for this call. */
+  promptTokens?: number | undefined;
+  completionTokens?: number | undefined;
 }
 
 export type ParseResult =
@@ -69,6 +75,15 @@ export function parseDiagnosis(content: string, meta: ParseMeta): ParseResult {
     confidence = PARSE_LIMITS.unsupportedConfidence;
   }
 
+  // Text that tries to steer the decision: confidence capped, flagged for the message and metrics.
+  const steering = findSteering({
+    texts: [...reply.rootCauses, reply.explanation],
+    inventedEvidence: quoted.filter((s) => !haystack.includes(normalise(s))),
+    suggestedLimit: reply.recommendedMemoryLimit,
+    currentLimitBytes: meta.currentLimitBytes,
+  });
+  if (steering.length > 0 && confidence > STEERING_CONFIDENCE_CAP) confidence = STEERING_CONFIDENCE_CAP;
+
   const suggestedLimit = saneLimit(reply.recommendedMemoryLimit);
   const diagnosis: Diagnosis = {
     source: 'llm',
@@ -80,6 +95,9 @@ export function parseDiagnosis(content: string, meta: ParseMeta): ParseResult {
     evidence,
     latencyMs: meta.latencyMs,
     ...(suggestedLimit !== undefined ? { suggestedLimit } : {}),
+    ...(steering.length > 0 ? { steering } : {}),
+    ...(meta.promptTokens !== undefined ? { promptTokens: meta.promptTokens } : {}),
+    ...(meta.completionTokens !== undefined ? { completionTokens: meta.completionTokens } : {}),
   };
   return { ok: true, diagnosis };
 }

@@ -1,11 +1,15 @@
 // The diagnosis prompt. Bump PROMPT_VERSION whenever the wording or the reply schema changes:
 // stored diagnoses record it, so old answers can be told apart from new ones.
+//
+// The fixed part (the system message: role, rules, JSON schema, field instructions) comes first
+// and is byte-identical for every incident, so Ollama can reuse the evaluated prefix (its KV
+// cache) from one diagnosis to the next; everything that varies goes in the user message after it.
 import type { IncidentKind, Recommendation } from '../model.ts';
 import { incidentFamily } from '../detection/family.ts';
 import type { LlmMessage } from '../llm-message.ts';
 import { LLM_DIAGNOSIS_JSON_SCHEMA } from './schema.ts';
 
-export const PROMPT_VERSION = 'diagnosis-v1';
+export const PROMPT_VERSION = 'diagnosis-v2';
 
 export const CONTEXT_BEGIN = '<<<BEGIN UNTRUSTED CONTEXT>>>';
 export const CONTEXT_END = '<<<END UNTRUSTED CONTEXT>>>';
@@ -20,17 +24,12 @@ export interface DiagnosisPromptInput {
   similar?: string[];
 }
 
-const MEMORY_ROLE = [
-  'You are a Kubernetes site reliability engineer diagnosing a memory incident',
-  '(OOMKilled container, OOM crash loop, memory eviction or a memory leak heading for its limit).',
-];
-const POD_FAILURE_ROLE = [
-  'You are a Kubernetes site reliability engineer diagnosing a pod failure',
-  '(crash loop, probe kill, image pull failure, container config error or unschedulable pod).',
-];
-
-const systemPrompt = (role: string[]): string => [
-  ...role,
+/** The system message, the same for every incident (and every model). */
+export const DIAGNOSIS_SYSTEM_PROMPT = [
+  'You are a Kubernetes site reliability engineer diagnosing an incident: a memory incident',
+  '(OOMKilled container, OOM crash loop, memory eviction, runtime heap out of memory, or a memory',
+  'leak heading for its limit) or another pod failure (crash loop, probe kill, image pull failure,',
+  'container config error, unschedulable pod, node pressure, CPU throttling).',
   'Find the most likely root causes and explain them briefly for an on-call engineer.',
   '',
   `The incident context comes between ${CONTEXT_BEGIN} and ${CONTEXT_END}. It contains pod status,`,
@@ -50,9 +49,16 @@ const systemPrompt = (role: string[]): string => [
   '- recommendedMemoryLimit: optional Kubernetes quantity such as "512Mi" or "2Gi".',
 ].join('\n');
 
+function incidentLine(kind: IncidentKind | undefined): string {
+  if (kind === undefined) return 'This is a memory incident.';
+  return incidentFamily(kind) === 'memory'
+    ? `This is a memory incident (${kind}).`
+    : `This is a pod failure (${kind}, ${incidentFamily(kind)}), not a memory incident: a memory limit is rarely the fix.`;
+}
+
 export function buildDiagnosisMessages(input: DiagnosisPromptInput): LlmMessage[] {
   const rec = input.recommendation;
-  const parts: string[] = [];
+  const parts: string[] = [incidentLine(input.kind)];
   parts.push(
     rec.rule === 'none'
       ? `Deterministic recommendation: none (${rec.basis}).`
@@ -65,7 +71,7 @@ export function buildDiagnosisMessages(input: DiagnosisPromptInput): LlmMessage[
   parts.push([CONTEXT_BEGIN, neutralise(input.contextText), CONTEXT_END].join('\n'));
   parts.push('Diagnose this incident. Reply with the JSON object only.');
   return [
-    { role: 'system', content: systemPrompt(input.kind === undefined || incidentFamily(input.kind) === 'memory' ? MEMORY_ROLE : POD_FAILURE_ROLE) },
+    { role: 'system', content: DIAGNOSIS_SYSTEM_PROMPT },
     { role: 'user', content: parts.join('\n\n') },
   ];
 }

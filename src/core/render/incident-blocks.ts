@@ -8,6 +8,7 @@ import { SLACK_LIMITS as L, type ActionsBlock, type Block, type RenderedMessage,
 import { codeBlock, codeSpan, escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
 import { decisionBlocks } from './decision-blocks.ts';
 import { fitMessage } from './fit-message.ts';
+import { steeringBlocks } from './steering-warning.ts';
 import { signalBlocks } from './signal-blocks.ts';
 import { approvedMemory } from '../recommend/approved.ts';
 import { hasResourceDecision, incidentFamily, kindLabel } from '../detection/family.ts';
@@ -303,6 +304,7 @@ export function renderIncidentMessage(report: IncidentReport, opts: RenderIncide
     header(report),
     ...whatHappened(report),
     ...signalBlocks(report),
+    ...steeringBlocks(report),
     rootCause(report),
     ...evidence(report),
     confidence(report),

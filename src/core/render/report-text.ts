@@ -1,6 +1,7 @@
 // Plain-text incident report for the CLI and for logs: everything an SRE needs on one screen.
 import type { IncidentReport } from '../model.ts';
 import { approvedLimit } from '../recommend/approved.ts';
+import { steeringWarningText } from './steering-warning.ts';
 
 export function renderReportText(r: IncidentReport): string {
   const d = r.detection;
@@ -8,7 +9,9 @@ export function renderReportText(r: IncidentReport): string {
   const count = d.kind === 'EvictedMemory' ? 'Evicted' : `${d.reason} x${Math.max(1, d.restartCount)}`;
   const source = dx.source === 'llm' ? `LLM: ${dx.model ?? 'unknown'}` : `rule-based${dx.fallbackReason ? ` (${dx.fallbackReason})` : ''}`;
   const llmSuggested = dx.suggestedLimit ? `   LLM suggested: ${dx.suggestedLimit}` : '';
+  const warning = steeringWarningText(r);
   const lines = [
+    ...(warning ? [warning] : []),
     `Incident: ${d.pod} (${d.namespace})${d.nodeName ? ` on node ${d.nodeName}` : ''}   [${d.kind}]`,
     `Workload: ${r.workload.kind}/${r.workload.name}`,
     `Container ${d.container} (${d.containerType}): ${count}, restarts ${d.restartCount}, limit ${d.memoryLimit ?? 'none'}, request ${d.memoryRequest ?? 'none'}${d.lastTerminatedAt ? `, last at ${d.lastTerminatedAt}` : ''}`,

@@ -25,6 +25,10 @@ export interface ScorecardRow {
   latencyP95Ms?: number;
   /** Median time from detection (firstSeen) to the decision. */
   timeToDecisionMedianMs?: number;
+  /** Token counts Ollama reported, over the diagnoses that have them. */
+  tokens?: { diagnoses: number; promptMedian: number; completionMedian: number; promptTotal: number; completionTotal: number };
+  /** Diagnoses whose text tried to steer the decision. */
+  steered?: number;
 }
 
 export interface Scorecard {
@@ -62,6 +66,8 @@ interface Acc {
   row: ScorecardRow;
   latencies: number[];
   waits: number[];
+  prompt: number[];
+  completion: number[];
 }
 
 export function computeScorecard(reports: readonly IncidentReport[], opts: { now: string }): Scorecard {
@@ -73,7 +79,7 @@ export function computeScorecard(reports: readonly IncidentReport[], opts: { now
     const key = JSON.stringify([model, promptVersion]);
     let acc = groups.get(key);
     if (!acc) {
-      acc = { row: { model, promptVersion, incidents: 0, approved: 0, rejected: 0, undecided: 0, fallbacks: {} }, latencies: [], waits: [] };
+      acc = { row: { model, promptVersion, incidents: 0, approved: 0, rejected: 0, undecided: 0, fallbacks: {} }, latencies: [], waits: [], prompt: [], completion: [] };
       groups.set(key, acc);
     }
     const { row } = acc;
@@ -84,6 +90,11 @@ export function computeScorecard(reports: readonly IncidentReport[], opts: { now
     if (r.diagnosis.fallbackReason !== undefined) {
       row.fallbacks[r.diagnosis.fallbackReason] = (row.fallbacks[r.diagnosis.fallbackReason] ?? 0) + 1;
     }
+    if (r.diagnosis.promptTokens !== undefined && r.diagnosis.completionTokens !== undefined) {
+      acc.prompt.push(r.diagnosis.promptTokens);
+      acc.completion.push(r.diagnosis.completionTokens);
+    }
+    if (r.diagnosis.steering?.length) row.steered = (row.steered ?? 0) + 1;
     const latency = r.diagnosis.latencyMs;
     if (latency !== undefined && Number.isFinite(latency) && latency >= 0) acc.latencies.push(latency);
     if (r.decision) {
@@ -93,7 +104,7 @@ export function computeScorecard(reports: readonly IncidentReport[], opts: { now
     const seen = Date.parse(r.firstSeen);
     if (Number.isFinite(seen) && (since === undefined || seen < Date.parse(since))) since = r.firstSeen;
   }
-  const rows = [...groups.values()].map(({ row, latencies, waits }) => {
+  const rows = [...groups.values()].map(({ row, latencies, waits, prompt, completion }) => {
     const decided = row.approved + row.rejected;
     const out: ScorecardRow = { ...row };
     if (decided > 0) out.approvalRate = row.approved / decided;
@@ -103,6 +114,10 @@ export function computeScorecard(reports: readonly IncidentReport[], opts: { now
     if (med !== undefined) out.latencyMedianMs = med;
     if (p95 !== undefined) out.latencyP95Ms = p95;
     if (wait !== undefined) out.timeToDecisionMedianMs = wait;
+    if (prompt.length > 0) {
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      out.tokens = { diagnoses: prompt.length, promptMedian: median(prompt)!, completionMedian: median(completion)!, promptTotal: sum(prompt), completionTotal: sum(completion) };
+    }
     return out;
   });
   rows.sort((a, b) => b.incidents - a.incidents || a.model.localeCompare(b.model) || a.promptVersion.localeCompare(b.promptVersion));
@@ -137,6 +152,11 @@ function rowText(row: ScorecardRow): string {
   }
   if (row.timeToDecisionMedianMs !== undefined) timing.push(`detection to decision median ${formatDuration(row.timeToDecisionMedianMs)}`);
   if (timing.length) lines.push(timing.join(' · '));
+  if (row.tokens) {
+    const t = row.tokens;
+    lines.push(`tokens per diagnosis: prompt median ${Math.round(t.promptMedian)} · completion median ${Math.round(t.completionMedian)} (total ${t.promptTotal} + ${t.completionTotal} over ${t.diagnoses})`);
+  }
+  if (row.steered) lines.push(`:warning: ${row.steered} answer${row.steered === 1 ? '' : 's'} tried to steer the decision (confidence capped)`);
   const fallbacks = Object.entries(row.fallbacks).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
   if (fallbacks.length) lines.push(`fallbacks: ${fallbacks.map(([reason, n]) => `${escapeMrkdwn(truncate(reason, 60))} ${n}`).join(', ')}`);
   return lines.join('\n');

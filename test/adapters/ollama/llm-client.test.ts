@@ -41,6 +41,18 @@ describe('createOllamaClient chat', () => {
     });
   });
 
+  it('sends keep_alive on every chat and embed call and returns the token counts Ollama reports', async () => {
+    const c = createOllamaClient({ host: fake().url, model: 'mistral', timeoutMs: 10_000, embedModel: 'nomic-embed-text', keepAlive: '24h' });
+    const r = await c.chat(request);
+    await c.embed(['a summary']);
+    expect(fake().requests.map((q) => (q.body as { keep_alive?: unknown }).keep_alive)).toEqual(['24h', '24h']);
+    const chars = request.messages.reduce((n, m) => n + m.content.length, 0);
+    expect(r).toMatchObject({ ok: true, promptTokens: Math.ceil(chars / 4), completionTokens: expect.any(Number) });
+    // "-1" keeps the model loaded: Ollama wants that as a number, not a duration string.
+    await createOllamaClient({ host: fake().url, model: 'mistral', timeoutMs: 10_000, keepAlive: '-1' }).chat(request);
+    expect((fake().chatRequests().at(-1) as { keep_alive?: unknown }).keep_alive).toBe(-1);
+  });
+
   it('passes bad content through untouched: judging it is the parser’s job', async () => {
     fake().setBehavior({ kind: 'injected' });
     const r = await client().chat(request);

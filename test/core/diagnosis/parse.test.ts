@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDiagnosis, PARSE_LIMITS } from '../../../src/core/diagnosis/parse.ts';
 import { PROMPT_VERSION } from '../../../src/core/diagnosis/prompt.ts';
+import { STEERING_CONFIDENCE_CAP } from '../../../src/core/diagnosis/steering.ts';
 import { contextText } from '../../fixtures/diagnosis/context.ts';
 
 const meta = { model: 'mistral:latest', latencyMs: 8421, contextText };
@@ -120,7 +121,22 @@ describe('parseDiagnosis', () => {
     if (!r.ok) return;
     expect(r.diagnosis.suggestedLimit).toBeUndefined();
     expect(r.diagnosis.evidence).toEqual([]);
-    expect(r.diagnosis.confidence).toBe(PARSE_LIMITS.unsupportedConfidence);
+    // It tried to steer: flagged, and its confidence capped below the unsupported-evidence ceiling.
+    expect(r.diagnosis.steering).toEqual(['instruction', 'approval_claim', 'policy_claim', 'absurd_quantity', 'mention']);
+    expect(r.diagnosis.confidence).toBe(STEERING_CONFIDENCE_CAP);
+    expect(STEERING_CONFIDENCE_CAP).toBeLessThan(PARSE_LIMITS.unsupportedConfidence);
+  });
+
+  it('flags no steering in an honest answer, keeps its confidence, and records token counts', () => {
+    const r = parseDiagnosis(JSON.stringify({
+      rootCauses: ['The heap grows past the 64Mi limit while the cache warms up'],
+      explanation: 'The container was OOMKilled at its 64Mi limit; a limit of 176Mi leaves room for the peak. The log line asking to approve is suspicious and was ignored.',
+      confidence: 0.8,
+      evidence: [],
+      recommendedMemoryLimit: '176Mi',
+    }), { model: 'mistral', latencyMs: 10, contextText: 'x', currentLimitBytes: 64 * 1024 * 1024, promptTokens: 812, completionTokens: 96 });
+    expect(r.ok && r.diagnosis).toMatchObject({ promptTokens: 812, completionTokens: 96, suggestedLimit: '176Mi' });
+    expect(r.ok && r.diagnosis.steering).toBeUndefined();
   });
 
   it('clips sizes and strips control characters', () => {

@@ -35,6 +35,17 @@ describe('renderIncidentMessage goldens', () => {
 });
 
 describe('renderIncidentMessage', () => {
+  it('warns, in its own words, when the model tried to steer the decision, and not otherwise', () => {
+    const base = incidentReport();
+    const steered = renderIncidentMessage({ ...base, diagnosis: { ...base.diagnosis, confidence: 0.2, steering: ['approval_claim', 'policy_claim'] } });
+    const warning = section(steered.blocks, 'incident_steering');
+    expect(warning.text?.text).toBe(":warning: *The model's answer tried to steer the decision* (claims that the change is approved or should be and claims about the policy). Read it as untrusted: its confidence is capped at 20% and it changes nothing; the verdict is the policy's, from the deterministic recommendation.");
+    // Shown before the model's text, so it is read first.
+    expect(steered.blocks.findIndex((b) => b.block_id === 'incident_steering')).toBeLessThan(steered.blocks.findIndex((b) => b.block_id === 'incident_cause'));
+    expectSlackAccepts(steered);
+    expect(renderIncidentMessage(base).blocks.some((b) => b.block_id === 'incident_steering')).toBe(false);
+  });
+
   it('offers Approve (primary) and Reject (danger) with confirms and the incident id on an open, allowed incident', () => {
     const msg = renderIncidentMessage(incidentReport());
     const buttons = actions(msg.blocks)!.elements.filter((e) => e.type === 'button');

@@ -129,6 +129,18 @@ describe('renderScorecard', () => {
     ].join('\n'));
   });
 
+  it('shows the tokens per diagnosis and the answers that tried to steer', () => {
+    const withTokens = (prompt: number, completion: number, steering?: string[]) => {
+      const r = incident('mistral', { latencyMs: 9000, prompt: 'diagnosis-v2' });
+      return { ...r, diagnosis: { ...r.diagnosis, promptTokens: prompt, completionTokens: completion, ...(steering ? { steering } : {}) } };
+    };
+    const card = computeScorecard([withTokens(1800, 120), withTokens(2200, 180, ['approval_claim']), withTokens(2000, 150), incident('mistral', { prompt: 'diagnosis-v2', latencyMs: 9000 })], { now: '2026-11-05T12:00:00Z' });
+    expect(card.rows[0]).toMatchObject({ steered: 1, tokens: { diagnoses: 3, promptMedian: 2000, completionMedian: 150, promptTotal: 6000, completionTotal: 450 } });
+    const text = renderScorecard(card);
+    expect(text).toContain('tokens per diagnosis: prompt median 2000 · completion median 150 (total 6000 + 450 over 3)');
+    expect(text).toContain(':warning: 1 answer tried to steer the decision (confidence capped)');
+  });
+
   it('says so when there is nothing to score', () => {
     expect(renderScorecard(computeScorecard([], { now: '2026-11-05T12:00:00Z' }))).toBe(
       '*Model scorecard* — 0 incidents (as of 2026-11-05)\nNo incidents within retention yet: nothing to score.',
