@@ -5,7 +5,7 @@
 // Problem group names are part of stored fingerprints: never rename one.
 import type { IncidentFamily, IncidentKind } from '../model.ts';
 
-export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'node' | 'cpu-throttling';
+export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'node' | 'job' | 'cpu-throttling';
 
 interface KindInfo {
   family: IncidentFamily;
@@ -29,6 +29,7 @@ const KINDS: Record<IncidentKind, KindInfo> = {
   NodePressure: { family: 'node', group: 'node', priority: 1, label: 'Node under pressure' },
   // A crash whose log shows the runtime's own heap running out: the crash loop's more specific form.
   RuntimeOOM: { family: 'memory', group: 'crash', priority: 3, label: 'Runtime heap out of memory' },
+  JobBackoffLimit: { family: 'crash', group: 'job', priority: 1, label: 'Job failed its backoff limit' },
 };
 
 // Families whose incidents carry a resource recommendation that people approve or reject. CPU

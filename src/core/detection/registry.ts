@@ -9,6 +9,8 @@ import { imagePullCandidate, imagePullFailureRule } from './image-pull-failure.t
 import { oomCrashLoopRule } from './oom-crash-loop.ts';
 import { oomKilledRule } from './oom-killed.ts';
 import { probeKillCandidate, probeKillRule } from './probe-kill.ts';
+import { jobBackoffCandidate, jobBackoffRule } from './job-backoff.ts';
+import { controllerOwner } from '../kube/workload.ts';
 import { unschedulableRule } from './unschedulable.ts';
 
 export const DETECTION_RULES: readonly DetectionRule[] = [
@@ -20,6 +22,7 @@ export const DETECTION_RULES: readonly DetectionRule[] = [
   imagePullFailureRule,
   configErrorRule,
   unschedulableRule,
+  jobBackoffRule,
 ];
 
 /**
@@ -31,10 +34,14 @@ export function detectIncidents(
   rules: readonly DetectionRule[] = DETECTION_RULES,
   events: readonly EventSnapshot[] = [],
 ): Detection[] {
-  const byPod = eventsByPod(events);
+  const byObject = eventsByObject(events);
   const out: Detection[] = [];
   for (const pod of pods) {
-    const ctx: RuleContext = { events: byPod.get(pod.name) ?? [] };
+    const owner = controllerOwner(pod);
+    const ctx: RuleContext = {
+      events: byObject.get(`Pod/${pod.name}`) ?? [],
+      ...(owner ? { ownerEvents: byObject.get(`${owner.kind}/${owner.name}`) ?? [] } : {}),
+    };
     const kept = new Map<string, Detection>();
     for (const rule of rules) {
       for (const d of rule.detect(pod, ctx)) {
@@ -48,14 +55,13 @@ export function detectIncidents(
   return out;
 }
 
-function eventsByPod(events: readonly EventSnapshot[]): Map<string, EventSnapshot[]> {
+/** Events by "Kind/name" of the object they are about (an event without a kind is a pod's). */
+function eventsByObject(events: readonly EventSnapshot[]): Map<string, EventSnapshot[]> {
   const out = new Map<string, EventSnapshot[]>();
   for (const e of events) {
-    if (e.involvedKind !== undefined && e.involvedKind !== 'Pod') continue;
     if (e.involvedName === undefined) continue;
-    const list = out.get(e.involvedName) ?? [];
-    list.push(e);
-    out.set(e.involvedName, list);
+    const key = `${e.involvedKind ?? 'Pod'}/${e.involvedName}`;
+    out.set(key, [...(out.get(key) ?? []), e]);
   }
   return out;
 }
@@ -66,5 +72,5 @@ function eventsByPod(events: readonly EventSnapshot[]): Map<string, EventSnapsho
  * events only then, so healthy namespaces cost no extra request.
  */
 export function needsEvents(pods: PodSnapshot[]): boolean {
-  return pods.some((p) => p.containers.some((c) => probeKillCandidate(c) || imagePullCandidate(c)));
+  return pods.some((p) => jobBackoffCandidate(p) || p.containers.some((c) => probeKillCandidate(c) || imagePullCandidate(c)));
 }

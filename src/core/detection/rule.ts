@@ -4,6 +4,8 @@ import type { Detection, EventSnapshot, PodSnapshot } from '../model.ts';
 export interface RuleContext {
   /** Events about this pod, when the caller listed them (scans do when a rule may need them). */
   events: readonly EventSnapshot[];
+  /** Events about the pod's controlling owner (its Job, ReplicaSet...), when listed. */
+  ownerEvents?: readonly EventSnapshot[];
 }
 
 export interface DetectionRule {

@@ -147,6 +147,15 @@ function explain(d: Detection): { rootCauses: string[]; explanation: string; con
         explanation: `Node ${d.nodeName ?? '(unknown)'} reported ${d.reason} and evicted several pods of namespace ${d.namespace}; they are listed in the facts.`,
         confidence: 0.6,
       };
+    case 'JobBackoffLimit':
+      return {
+        rootCauses: [
+          d.exitCode !== undefined ? `Each attempt of the Job's pod ended with ${describeExitCode(d.exitCode)}` : 'Each attempt of the Job failed',
+          'The Job retried up to its backoffLimit and gave up; the last attempt\'s log says why it failed',
+        ],
+        explanation: `The Job of pod ${d.namespace}/${d.pod} failed its backoff limit: its ${d.container} container kept failing${exit}, so the Job stopped retrying.`,
+        confidence: 0.6,
+      };
     case 'RuntimeOOM':
       return {
         rootCauses: [
