@@ -35,6 +35,7 @@ import { runScanJob, type ScanJobDeps } from '../usecases/run-scan-job.ts';
 import { hasModel, instrumentLlm } from './instrument-llm.ts';
 import { createWatchHandler } from './watch-handler.ts';
 import { createAuditing } from './audit-wiring.ts';
+import { countAuditFailures } from './count-audit-failures.ts';
 import { prometheusSignals } from './prometheus-signals.ts';
 import { beginWork, type WorkStart } from './begin-work.ts';
 
@@ -72,7 +73,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
 
   const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });
   const auditing = createAuditing(config, { redis, clock, kubeConfig });
-  const audit = auditing.audit;
+  const audit = countAuditFailures(auditing.audit, metrics.auditAppendFailuresTotal);
   const queues: Queues = createQueues({ connection: queueRedis, prefix: `${config.KEY_PREFIX}bull`, logger });
   metrics.setQueueDepthSource(() => queues.depths());
   metrics.setOpenIncidentsSource(async () => (await store.listOpen()).length);

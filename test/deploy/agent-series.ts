@@ -30,6 +30,7 @@ export async function exportedSeries(): Promise<Map<string, Set<string>>> {
   m.slackRateLimitedTotal.inc({ method: 'chat.postMessage' });
   m.queueWaitSeconds.observe({ queue: 'analyze' }, 1);
   m.decisionsTotal.inc({ action: 'approve', outcome: 'recorded' });
+  m.auditAppendFailuresTotal.inc({ action: 'decision' });
   m.watchRestartsTotal.inc({ reason: 'error' });
   m.detectionLatencySeconds.observe(1);
   m.setQueueDepthSource(() => Promise.resolve([{ queue: 'analyze', state: 'waiting', count: 1 }]));

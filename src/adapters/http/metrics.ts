@@ -56,6 +56,8 @@ export interface Metrics {
   readonly slackRateLimitedTotal: LabeledCounter<'method'>;
   readonly queueWaitSeconds: LabeledHistogram<'queue'>;
   readonly decisionsTotal: LabeledCounter<'action' | 'outcome'>;
+  /** Audit entries that could not be appended, by the action they would have recorded. */
+  readonly auditAppendFailuresTotal: LabeledCounter<'action'>;
   readonly watchRestartsTotal: LabeledCounter<'reason'>;
   readonly detectionLatencySeconds: PlainHistogram;
   /** Registers the callback read on every scrape for `queue_depth{queue,state}`. Replaces any earlier one. */
@@ -138,6 +140,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     slackApiErrorsTotal: counter('slack_api_errors_total', 'Slack Web API errors by method and error code.', ['method', 'error']),
     slackRateLimitedTotal: counter('slack_rate_limited_total', 'Slack Web API calls answered with HTTP 429.', ['method']),
     queueWaitSeconds: histogram('queue_wait_seconds', 'Time a job waited in its queue before a worker took it.', ['queue'], [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900]),
+    auditAppendFailuresTotal: counter('audit_append_failures_total', 'Audit entries that could not be appended (the trail has a gap until they are retried), by the action they recorded.', ['action']),
     decisionsTotal: counter('decisions_total', 'Approve/Reject clicks by action and outcome (recorded, refused, unauthorised...).', ['action', 'outcome']),
     watchRestartsTotal: counter('watch_restarts_total', 'Pod watch restarts by reason.', ['reason']),
     detectionLatencySeconds: histogram('detection_latency_seconds', 'Time from the container termination to the incident being detected.', [], [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]),
