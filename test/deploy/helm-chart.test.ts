@@ -246,6 +246,12 @@ describeWithTools('Helm chart charts/kube-ai-sre-agent', [findHelm()], () => {
     expect(JSON.parse(dashboard.data['kube-ai-sre-agent.json']!)).toEqual(JSON.parse(readRepoFile('charts/kube-ai-sre-agent/dashboards/kube-ai-sre-agent.json')));
   });
 
+  it('the monitoring values point the agent at Prometheus; the defaults leave its signals off', () => {
+    expect(loadConfig(agentEnvironment(objectsOf('charts/kube-ai-sre-agent/ci/monitoring-values.yaml'))).PROMETHEUS_URL)
+      .toBe('http://kube-prometheus-stack-prometheus.monitoring.svc:9090');
+    expect(agentEnvironment(objectsOf('charts/kube-ai-sre-agent/ci/minimal-values.yaml')).PROMETHEUS_URL).toBeUndefined();
+  });
+
   it('the README\'s install command renders a valid agent configuration', async () => {
     const objects = await renderChart({ set: ['ollama.host=http://ollama.ollama.svc:11434', 'scan.namespaces={demo,shop}', 'policies.default.approvers={U0123ABCD}'] });
     expect(loadConfig(agentEnvironment(objects)).SCAN_NAMESPACES).toEqual(['demo', 'shop']);
