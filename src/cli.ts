@@ -1,7 +1,7 @@
 // kube-ai-sre scan | audit verify | audit export | help. Wiring only; commands live in src/cli/.
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from './config/env.ts';
-import { policyDir } from './config/paths.ts';
+import { BUILTIN_EVAL_CASES_DIR, policyDir } from './config/paths.ts';
 import { loadPolicies } from './config/policy-files.ts';
 import { isAppError } from './core/errors.ts';
 import { createLogger } from './logging.ts';
@@ -12,12 +12,14 @@ import { EXIT, exitCodeFor } from './cli/exit-codes.ts';
 import { runScanCommand, SCAN_USAGE } from './cli/scan-command.ts';
 import { runAuditCommand, AUDIT_USAGE } from './cli/audit-command.ts';
 import { DOCTOR_USAGE } from './cli/doctor-usage.ts';
+import { EVAL_USAGE } from './cli/eval-usage.ts';
 
 const USAGE = `kube-ai-sre — memory incidents in Kubernetes, explained and policy-gated
 
 ${SCAN_USAGE}
 ${AUDIT_USAGE}
 ${DOCTOR_USAGE}
+${EVAL_USAGE}
        kube-ai-sre help
 
 Exit codes: 0 no incidents (doctor: every check passed), 1 incidents found, 2 usage, 3 namespace not found,
@@ -86,6 +88,22 @@ async function main(argv: string[]): Promise<number> {
           apiUrl: process.env.SLACK_API_URL || undefined,
         },
       });
+    case 'eval': {
+      const [{ runEvalCommand }, { createOllamaClient }, { loadEvalCases }] = await Promise.all([
+        import('./cli/eval-command.ts'), import('./adapters/ollama/llm-client.ts'), import('./config/eval-cases.ts'),
+      ]);
+      return runEvalCommand(rest, {
+        stdout: out,
+        stderr: err,
+        defaultModel: config.OLLAMA_MODEL,
+        defaultCasesPath: BUILTIN_EVAL_CASES_DIR,
+        // The agent's client, options and keep_alive; only the model (and, if asked, the timeout) differ.
+        llmFor: (model, timeoutMs) => createOllamaClient({ host: config.OLLAMA_HOST, model, timeoutMs: timeoutMs ?? config.OLLAMA_TIMEOUT_MS, keepAlive: config.OLLAMA_KEEP_ALIVE, logger }),
+        loadCases: loadEvalCases,
+        policies: () => loadPolicies(policyDir(config.POLICY_DIR)),
+        logger,
+      });
+    }
     default:
       err(`unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;

@@ -7,7 +7,7 @@ import { buildDiagnosisMessages } from '../core/diagnosis/prompt.ts';
 import { LLM_DIAGNOSIS_JSON_SCHEMA } from '../core/diagnosis/schema.ts';
 import type { Detection, Diagnosis, Recommendation } from '../core/model.ts';
 import { toBytes } from '../core/quantity.ts';
-import type { LlmClient, Logger } from '../ports.ts';
+import type { LlmClient, LlmRequest, LlmResult, Logger } from '../ports.ts';
 
 export interface DiagnoseDeps {
   /** Undefined when the model is disabled (`--no-llm`, LLM_ENABLED=false). */
@@ -22,6 +22,24 @@ export interface DiagnoseInput {
   similar?: string[];
 }
 
+/** The one chat request a diagnosis makes: the agent sends it, `kube-ai-sre eval` sends the same. */
+export function diagnosisRequest(input: DiagnoseInput): LlmRequest {
+  const messages = buildDiagnosisMessages({ contextText: input.context.text, recommendation: input.recommendation, similar: input.similar, kind: input.detection.kind });
+  return { messages, format: LLM_DIAGNOSIS_JSON_SCHEMA };
+}
+
+/** Reads a model's answer to diagnosisRequest the way the agent does. */
+export function readDiagnosis(result: Extract<LlmResult, { ok: true }>, input: DiagnoseInput) {
+  return parseDiagnosis(result.content, {
+    model: result.model,
+    latencyMs: result.latencyMs,
+    contextText: input.context.text,
+    currentLimitBytes: input.detection.memoryLimit ? toBytes(input.detection.memoryLimit) : undefined,
+    promptTokens: result.promptTokens,
+    completionTokens: result.completionTokens,
+  });
+}
+
 export async function diagnoseIncident(deps: DiagnoseDeps, input: DiagnoseInput): Promise<Diagnosis> {
   const { detection, context } = input;
   const fallback = (reason: FallbackReason, latencyMs?: number): Diagnosis => ({
@@ -32,20 +50,12 @@ export async function diagnoseIncident(deps: DiagnoseDeps, input: DiagnoseInput)
 
   const llm = deps.llm;
   try {
-    const messages = buildDiagnosisMessages({ contextText: context.text, recommendation: input.recommendation, similar: input.similar, kind: input.detection.kind });
-    const result = await llm.chat({ messages, format: LLM_DIAGNOSIS_JSON_SCHEMA });
+    const result = await llm.chat(diagnosisRequest(input));
     if (!result.ok) {
       deps.logger.warn({ code: result.code, latencyMs: result.latencyMs }, `LLM diagnosis unavailable, using rules: ${result.message}`);
       return fallback(result.code, result.latencyMs);
     }
-    const parsed = parseDiagnosis(result.content, {
-      model: result.model,
-      latencyMs: result.latencyMs,
-      contextText: context.text,
-      currentLimitBytes: detection.memoryLimit ? toBytes(detection.memoryLimit) : undefined,
-      promptTokens: result.promptTokens,
-      completionTokens: result.completionTokens,
-    });
+    const parsed = readDiagnosis(result, input);
     if (!parsed.ok) {
       deps.logger.warn({ code: parsed.code, model: result.model }, `LLM answer discarded, using rules: ${parsed.message}`);
       return fallback(parsed.code, result.latencyMs);

@@ -54,6 +54,9 @@ export interface FakeOllama {
   setBehavior(b: FakeOllamaBehavior): void;
   /** One-shot behaviours, used before the default, one per request, in order. */
   enqueue(...b: FakeOllamaBehavior[]): void;
+  /** How one model answers /api/chat (when the queue is empty), whatever the default is: several models side by side. */
+  setModelBehavior(model: string, b: FakeOllamaBehavior): void;
+  clearModelBehaviors(): void;
   /** Installed models, as listed by /api/tags; chat/embed with another model answers 404. */
   setModels(names: string[]): void;
   close(): Promise<void>;
@@ -73,6 +76,8 @@ export async function startFakeOllama(): Promise<FakeOllama> {
   const requests: RecordedRequest[] = [];
   const queue: FakeOllamaBehavior[] = [];
   let fallback: FakeOllamaBehavior = { kind: 'well' };
+  const byModel = new Map<string, FakeOllamaBehavior>();
+  const tagged = (m: string) => (m.includes(':') ? m : `${m}:latest`);
   let models = ['mistral:latest', 'nomic-embed-text:latest'];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -96,7 +101,7 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     if (req.method === 'GET' && path === '/api/version') return sendJson(res, 200, { version: '0.12.6' });
     if (req.method === 'GET' && path === '/api/tags') return sendJson(res, 200, { models: models.map(tagEntry) });
     if (req.method === 'POST' && (path === '/api/chat' || path === '/api/embed')) {
-      const behavior = queue.shift() ?? fallback;
+      const behavior = queue.shift() ?? (path === '/api/chat' ? byModel.get(tagged(modelOf(body))) : undefined) ?? fallback;
       return respond(path, body, behavior, res);
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
@@ -141,6 +146,10 @@ export async function startFakeOllama(): Promise<FakeOllama> {
     enqueue: (...b) => {
       queue.push(...b);
     },
+    setModelBehavior: (model, b) => {
+      byModel.set(tagged(model), b);
+    },
+    clearModelBehaviors: () => byModel.clear(),
     setModels: (names) => {
       models = [...names];
     },
@@ -177,9 +186,12 @@ function wellAnswer(body: ChatBody): Record<string, unknown> {
   const memoryLines = lines.filter((l) => /oomkill|out of memory|outofmemory|exit ?code[=: ]*137|evict/i.test(l) && !/recommendation/i.test(l));
   const evidence = (memoryLines.length > 0 ? memoryLines : lines.filter((l) => l.length >= 8)).slice(0, 2);
   const suggested = /memory limit (\d+(?:Mi|Gi))/.exec(user)?.[1];
+  // The lines a reader would point at first: warnings, errors and the runtime's own words.
+  const telling = (fenced ?? '').split('\n').map((l) => l.trim()).filter((l) => /\b(warn|error|fail|outofmemory|low on resource|liveness probe failed)/i.test(l) && !/[<@]|approv|ignore|polic|instruction/i.test(l)).slice(-2);
   return {
     rootCauses: ['The container needs more memory than its limit allows at peak load'],
-    explanation: 'The kernel OOM killer stopped the container when its memory use reached the configured limit.',
+    explanation: 'The kernel OOM killer stopped the container when its memory use reached the configured limit.' +
+      (telling.length > 0 ? ` The context shows: ${telling.join(' / ')}` : ''),
     confidence: 0.8,
     evidence,
     ...(suggested !== undefined ? { recommendedMemoryLimit: suggested } : {}),

@@ -17,6 +17,7 @@ export function useFakeOllama(reset: (fake: FakeOllama) => void = () => undefine
   beforeEach(() => {
     fake!.requests.length = 0;
     fake!.setBehavior({ kind: 'well' });
+    fake!.clearModelBehaviors();
     reset(fake!);
   });
   return () => fake!;

@@ -4,7 +4,7 @@
 import type { Diagnosis } from '../model.ts';
 import { GIBIBYTE, MEBIBYTE, toBytes } from '../quantity.ts';
 import { PROMPT_VERSION } from './prompt.ts';
-import { LlmDiagnosisReplySchema } from './schema.ts';
+import { LlmDiagnosisReplySchema, type LlmDiagnosisReply } from './schema.ts';
 import { STEERING_CONFIDENCE_CAP, findSteering } from './steering.ts';
 
 export const PARSE_LIMITS = {
@@ -35,7 +35,8 @@ export interface ParseMeta {
 }
 
 export type ParseResult =
-  | { ok: true; diagnosis: Diagnosis }
+  /** `reply` is the answer as the model gave it (schema-checked, before trimming and checks). */
+  | { ok: true; diagnosis: Diagnosis; reply: LlmDiagnosisReply }
   | { ok: false; code: 'llm_invalid_json' | 'llm_schema_mismatch'; message: string };
 
 export function parseDiagnosis(content: string, meta: ParseMeta): ParseResult {
@@ -99,7 +100,7 @@ export function parseDiagnosis(content: string, meta: ParseMeta): ParseResult {
     ...(meta.promptTokens !== undefined ? { promptTokens: meta.promptTokens } : {}),
     ...(meta.completionTokens !== undefined ? { completionTokens: meta.completionTokens } : {}),
   };
-  return { ok: true, diagnosis };
+  return { ok: true, diagnosis, reply };
 }
 
 // Models sometimes wrap JSON in a Markdown fence despite structured output.

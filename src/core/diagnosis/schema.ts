@@ -13,6 +13,8 @@ export const LlmDiagnosisReplySchema = z.object({
   recommendedMemoryLimit: z.string().optional(),
 });
 
+export type LlmDiagnosisReply = z.infer<typeof LlmDiagnosisReplySchema>;
+
 /** JSON schema for Ollama's structured output (`format`). */
 export const LLM_DIAGNOSIS_JSON_SCHEMA: Record<string, unknown> = (() => {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(LlmDiagnosisReplySchema) as Record<string, unknown>;

@@ -37,6 +37,7 @@ describe('parseDiagnosis', () => {
         suggestedLimit: '192Mi',
         latencyMs: 8421,
       },
+      reply: good,
     });
   });
 
