@@ -6,7 +6,7 @@ import { isAppError } from '../../core/errors.ts';
 import { parseEvent, parseNode, parsePod } from '../../core/kube/parse.ts';
 import type { EventSnapshot, OwnerRef, PodSnapshot, WorkloadRef } from '../../core/model.ts';
 import type { ClusterReader, LogRequest, OwnerLookup } from '../../ports.ts';
-import { createKubeJson, forEachItem, forEachPage, METADATA_LIST_ACCEPT, type KubeJson } from './kube-json.ts';
+import { createKubeJson, forEachPage, METADATA_LIST_ACCEPT, type KubeJson } from './kube-json.ts';
 
 export interface ClusterReaderOptions {
   /** Per request; a namespace listing is paged, each page gets this much. */
@@ -73,8 +73,8 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
   /** Lists a namespaced collection page by page, converting each page's items as it arrives. */
   async function listConverted<T>(action: K8sAction, path: string, convert: (item: unknown) => T): Promise<T[]> {
     const out: T[] = [];
-    await call(action, () => forEachItem(kube, path, { limit: pageSize }, (item) => {
-      out.push(convert(item));
+    await call(action, () => forEachPage(kube, path, { limit: pageSize }, (items) => {
+      for (const item of items) out.push(convert(item));
     }));
     return out;
   }

@@ -12,7 +12,7 @@ import type { PodSnapshot } from '../../core/model.ts';
 import type { Logger } from '../../ports.ts';
 import { toK8sError } from './k8s-error.ts';
 import { createPodChangeTracker, type PodChange, type PodChangeTracker, type PodChangeType } from './pod-change-tracker.ts';
-import { createKubeJson, parseListItems } from './kube-json.ts';
+import { createKubeJson, toListPage } from './kube-json.ts';
 import { backoffDelay, validateBackoff, type BackoffRange } from './watch-backoff.ts';
 
 export type { PodChangeType } from './pod-change-tracker.ts';
@@ -165,14 +165,14 @@ export async function startPodWatch(opts: PodWatchOptions): Promise<PodWatch> {
     let cont: string | undefined;
     let resourceVersion: string | undefined;
     do {
-      // Plain JSON, pod by pod: each pod is offered as it is parsed, before the next one is read.
-      const text = await kube.getText(scope.path, { limit: pageSize, continue: cont }, { signal: stopSignal.signal });
-      const page = parseListItems(text, (pod) => {
+      // Plain JSON, page by page: each page becomes snapshots before the next one is read.
+      const page = toListPage(await kube.getJson(scope.path, { limit: pageSize, continue: cont }, { signal: stopSignal.signal }));
+      for (const pod of page.items) {
         const meta = isRecord(pod) && isRecord(pod.metadata) ? (pod.metadata as V1ObjectMeta) : undefined;
         const key = podKey(meta);
         listed.add(key);
         offer(scope, 'ADDED', key, typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : '', () => parsePod(pod));
-      });
+      }
       resourceVersion = page.resourceVersion ?? resourceVersion;
       cont = page.continueToken;
     } while (cont && !stopped);
