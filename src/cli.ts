@@ -10,7 +10,7 @@ import { sha256Hex } from './adapters/hash.ts';
 import { createDumpReader } from './adapters/kubernetes/dump-reader.ts';
 import { EXIT, exitCodeFor } from './cli/exit-codes.ts';
 import { runScanCommand, SCAN_USAGE } from './cli/scan-command.ts';
-import { runAuditCommand, AUDIT_USAGE } from './cli/audit-command.ts';
+import { AUDIT_USAGE } from './cli/audit-usage.ts';
 import { DOCTOR_USAGE } from './cli/doctor-usage.ts';
 import { EVAL_USAGE } from './cli/eval-usage.ts';
 
@@ -78,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
         logLimits: { tailLines: config.LOG_TAIL_LINES, limitBytes: config.LOG_LIMIT_BYTES },
       });
     }
-    case 'audit':
+    case 'audit': {
+      const { runAuditCommand } = await import('./cli/audit-command.ts');
       return runAuditCommand(rest, {
         stdout: out, stderr: err, redisUrl: config.REDIS_URL, keyPrefix: config.KEY_PREFIX,
         // --against-slack reads checkpoints with the bot's token from the channel they are posted to.
@@ -88,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
           apiUrl: process.env.SLACK_API_URL || undefined,
         },
       });
+    }
     case 'eval': {
       const [{ runEvalCommand }, { createOllamaClient }, { loadEvalCases }] = await Promise.all([
         import('./cli/eval-command.ts'), import('./adapters/ollama/llm-client.ts'), import('./config/eval-cases.ts'),

@@ -11,12 +11,10 @@ import { systemClock } from '../ports.ts';
 import { auditExport, auditVerify, type AuditExportFormat } from '../usecases/audit-commands.ts';
 import type { SlackCheckpoints } from '../adapters/slack/audit-witness.ts';
 import { EXIT, exitCodeFor, exitCodeForAuditVerify } from './exit-codes.ts';
+import { AUDIT_USAGE } from './audit-usage.ts';
 
-export const AUDIT_USAGE = `       kube-ai-sre audit verify [--against-slack] [--checkpoint SEQ:HASH]...
-                                     (exit 0 when the chain is intact and holds every checkpoint, 9 when it does not)
-       kube-ai-sre audit export [--since WHEN] [--until WHEN] [--incident ID] [--actor WHO]
-                                [--action A[,B]] [--format jsonl|csv]
-                                     (entries oldest first; WHEN: 2025-03-04, 2025-03-04T09:00:00Z or 7d/24h/30m)`;
+export { AUDIT_USAGE };
+
 
 export interface AuditCommandDeps {
   stdout: (text: string) => void;
