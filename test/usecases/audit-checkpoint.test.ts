@@ -1,6 +1,6 @@
 // Checkpoints against the real Redis (chain and locks) and a recording notifier.
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisAuditLog } from '../../src/adapters/redis/audit-log.ts';
 import { connectRedis } from '../../src/adapters/redis/connection.ts';
 import { createOnceLocks } from '../../src/adapters/redis/once-locks.ts';
@@ -8,7 +8,7 @@ import { parseCheckpointText } from '../../src/core/audit/checkpoint.ts';
 import { PolicySchema } from '../../src/core/policy/schema.ts';
 import { silentLogger } from '../../src/logging.ts';
 import type { ChatNotifier, Clock } from '../../src/ports.ts';
-import { checkpointTickMs, mayRequestCheckpoint, periodicCheckpoint, requestCheckpoint } from '../../src/usecases/audit-checkpoint.ts';
+import { checkpointTickMs, mayRequestCheckpoint, periodicCheckpoint, requestCheckpoint, scheduleCheckpoints } from '../../src/usecases/audit-checkpoint.ts';
 import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from '../support/redis-keys.ts';
 
 const policies = [PolicySchema.parse({
@@ -113,6 +113,27 @@ describe('audit checkpoints', () => {
     now += 3_600_000;
     expect(await periodicCheckpoint({ ...deps, notifier: chat }, opts)).toBe('posted');
     expect(chat.posts.map((p) => parseCheckpointText(p.text)?.seq)).toEqual([1, 2]);
+  });
+
+  it('runs on its own once started, first one tick after start, and stops', async () => {
+    const { audit, locks } = fresh();
+    await audit.append({ actor: 'system', action: 'incident_posted', outcome: 'posted' });
+    const chat = notifier();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const schedule = scheduleCheckpoints({ audit, notifier: chat, clock, logger: silentLogger }, { everyMinutes: 1, locks });
+      expect(chat.posts).toHaveLength(0);
+      vi.advanceTimersByTime(checkpointTickMs(1));
+      await expect.poll(() => chat.posts.length).toBe(1);
+      schedule.stop();
+      await audit.append({ actor: 'system', action: 'incident_resolved', outcome: 'resolved' });
+      now += 120_000;
+      vi.advanceTimersByTime(10 * checkpointTickMs(1));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(chat.posts).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('looks often enough to post early in each period', () => {
