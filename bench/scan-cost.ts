@@ -9,7 +9,7 @@
 // and the CLI's start-up alone on a one-pod dump. Wall time, CPU time, peak RSS, API requests
 // (the API server's apiserver_request_total) and Redis writes, with ratios to the floor.
 // Run: node bench/scan-cost.ts
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,13 @@ import { describeCounts, diffCounts, parseRequestCounts, total } from './support
 import { startBenchCluster, type BenchCluster } from './support/bench-cluster.ts';
 import { median, note, printHeader, printTable, type Cell } from './support/report.ts';
 import { createWorkload, createWorkloadPod, pool, reportStatus, type Workload } from './support/workloads.ts';
+import { connectRedis } from '../src/adapters/redis/connection.ts';
+import { botEnvironment } from '../test/support/agent-harness.ts';
+import { startFakeOllama } from '../test/support/fake-ollama.ts';
+import { startFakeSlack } from '../test/support/fake-slack/index.ts';
+import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from '../test/support/redis-keys.ts';
+import { freePort } from '../test/support/test-cluster/free-port.ts';
+import { waitUntil } from '../test/support/test-cluster/wait-until.ts';
 
 const SIZES = (process.env.SCAN_COST_SIZES ?? '500,2000,5000').split(',').map(Number);
 const PODS_PER_WORKLOAD = 10;
@@ -77,6 +84,61 @@ async function cli(bench: BenchCluster, args: string[]): Promise<CliResult> {
 }
 
 const med = <T>(xs: T[], f: (x: T) => number) => median(xs.map(f));
+
+const statusKiB = (pid: number, field: string): number =>
+  Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+/**
+ * The whole bot (`node src/main.ts`, watch on, fake Slack and LLM) started on the namespace: RSS
+ * once started, and the process's peak (VmHWM) through its start — the watch's first list, the
+ * first scheduled scan — and the analyses and posts of every incident found, with RSS after them.
+ */
+async function agentProcess(bench: BenchCluster, ns: string): Promise<Cell[]> {
+  const slack = await startFakeSlack();
+  const ollama = await startFakeOllama();
+  const prefix = uniquePrefix('bench-scan-agent');
+  const healthPort = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: ROOT,
+    env: await botEnvironment({ slack, ollama, kubeconfigPath: bench.info.kubeconfigPath, namespace: ns, prefix, healthPort, extra: { LOG_LEVEL: 'warn', LLM_CONCURRENCY: '4' } }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid!;
+  /** Sum of a metric's series whose labels contain every `with` fragment. */
+  const metric = async (name: string, ...with_: string[]): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+    return [...text.matchAll(new RegExp(`^kube_ai_sre_${name}(\\{[^}]*\\})? (\\S+)$`, 'gm'))]
+      .filter((m) => with_.every((w) => (m[1] ?? '').includes(w)))
+      .reduce((a, m) => a + Number(m[2]), 0);
+  };
+  const analysesLeft = async () => (await Promise.all(['waiting', 'active', 'delayed', 'prioritized'].map((state) => metric('queue_depth', 'queue="analyze"', `state="${state}"`)))).reduce((a, b) => a + b, 0);
+  try {
+    const t0 = performance.now();
+    await waitUntil('the bot answers /metrics', async () => {
+      if (child.exitCode !== null) throw new Error(`the bot exited:\n${output}`);
+      return (await fetch(`http://127.0.0.1:${healthPort}/healthz`).then((r) => r.ok, () => false)) ? true : 'not yet';
+    }, { timeoutMs: 120_000, intervalMs: 100 });
+    const startedRss = statusKiB(pid, 'VmRSS') / 1024;
+    await waitUntil('the first scan', async () => ((await metric('scans_total')) >= 1 ? true : 'not yet'), { timeoutMs: 300_000, intervalMs: 200 });
+    const scannedMs = performance.now() - t0;
+    const posts = () => slack.callsTo('chat.postMessage').length;
+    await waitUntil('every incident posted', async () => (posts() >= 1 && (await analysesLeft()) === 0 ? true : 'not yet'), { timeoutMs: 900_000, intervalMs: 500 });
+    await new Promise((r) => setTimeout(r, 5000));
+    return [Math.round(scannedMs), startedRss, statusKiB(pid, 'VmHWM') / 1024, statusKiB(pid, 'VmRSS') / 1024, posts()];
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    const redis = await connectRedis(SHARED_REDIS_URL, 'store');
+    await deleteKeysUnder(redis, prefix);
+    redis.disconnect();
+    await slack.close();
+    await ollama.close();
+  }
+}
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 async function main(): Promise<void> {
@@ -143,6 +205,8 @@ async function main(): Promise<void> {
       rows.push([size, `CLI scan --no-llm --json (exit ${lastCli.exitCode})`, cWall, ratio(cWall, fWall), cCpu, ratio(cCpu, fCpu), cCpu / size * 1000, '', Math.max(...clis.map((c) => c.maxRssKiB)) / 1024, '', lastCli.requests, lastCli.requestsBy, '']);
     }
 
+    const agentRow = [pods, ...await agentProcess(bench, ns)];
+
     const starts: Usage[] = [];
     const bare: Usage[] = [];
     for (let r = 0; r < RUNS + 2; r++) {
@@ -155,6 +219,8 @@ async function main(): Promise<void> {
       ['pods', 'what', 'wall ms', '× floor', 'CPU ms', '× floor', 'CPU µs / pod', 'baseline RSS MiB', 'peak RSS MiB', 'peak − baseline MiB', 'API requests', 'requests by verb and resource', 'Redis writes'],
       rows,
     );
+    note(`The whole bot on the largest namespace: \`node src/main.ts\` (documented environment, HTTP mode, pod watch on, LLM_CONCURRENCY=4, fake Slack and fake LLM), from /proc/<pid>/status. Its start lists the namespace twice at once (the watch's first list and the first scheduled scan), then every incident found is analyzed and posted.`);
+    printTable(['pods', 'first scan done, ms after spawn', 'RSS once started MiB', 'peak RSS (VmHWM) through start, scan and posts MiB', 'RSS after the posts MiB', 'Slack posts'], [agentRow]);
     const lastStart = starts.at(-1) as CliResult;
     note(`Start-up: the whole CLI process on a one-pod dump (examples/demo-oom.json, \`scan --from-file … --no-llm --json\`, exit ${lastStart.exitCode}) beside a bare \`node -e 0\`; medians of ${RUNS + 2} runs.`);
     printTable(['process', 'wall ms', 'CPU ms', 'peak RSS MiB'], [
