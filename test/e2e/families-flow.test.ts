@@ -52,6 +52,10 @@ describeWithCluster('every pod failure, one message each', () => {
     }
     await setNodeMemoryPressure(cluster.core, { name: node.name, kubeletPort: node.kubelet.port, memoryPressure: true });
     h = await startHarness(cluster, { mode: 'http', namespace: ns });
+    // The scheduler scans once at start: let that scan and the analyses it queued finish, so the
+    // command's scan below finds every incident already tracked instead of racing it.
+    await eventually('the start-up scan', async () => /^kube_ai_sre_scans_total\{[^}]*\} [1-9]/m.test(await h.agent.metrics.scrape()), 30_000);
+    await eventually('its incidents posted', async () => (await h.store.listOpen()).filter((r) => r.slack).length >= 8, 45_000);
   });
   afterAll(async () => h?.stop());
 
