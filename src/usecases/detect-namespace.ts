@@ -2,7 +2,7 @@
 // no LLM; the expensive part (analyze-incident) runs only for new or changed incidents.
 import { DETECTION_RULES, detectIncidents, needsEvents } from '../core/detection/registry.ts';
 import { evictionsByNode, foldNodeEvictions } from '../core/detection/node-pressure.ts';
-import { asRuntimeOom, runtimeOomCandidate, runtimeOomIn } from '../core/detection/runtime-oom.ts';
+import { asRuntimeOom, runtimeOomCandidate, runtimeOomIn, type RuntimeOomMatch } from '../core/detection/runtime-oom.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
 import type { Detection, FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
 import type { ClusterReader, OwnerLookup } from '../ports.ts';
@@ -43,10 +43,30 @@ export async function detectPods(cluster: ClusterReader, namespace: string, pods
 // Enough of the log's end for the runtime's last words; a log that cannot be read changes nothing.
 const RUNTIME_LOG = { tailLines: 200, limitBytes: 64 * 1024 };
 
+// One verdict per termination: a crash loop is scanned every minute, but its previous log only
+// changes when the container ends again. Kept per cluster reader (one per process), bounded.
+const verdicts = new WeakMap<ClusterReader, Map<string, RuntimeOomMatch | null>>();
+const VERDICTS_KEPT = 1000;
+
 /** A crash loop whose previous log shows the runtime running out of heap becomes a RuntimeOOM. */
 async function withRuntimeOom(cluster: ClusterReader, d: Detection, pods: PodSnapshot[]): Promise<Detection> {
-  const log = await cluster.readLog({ namespace: d.namespace, pod: d.pod, container: d.container, previous: true, ...RUNTIME_LOG }).catch(() => '');
-  const match = runtimeOomIn(log);
+  const seen = verdicts.get(cluster) ?? new Map<string, RuntimeOomMatch | null>();
+  verdicts.set(cluster, seen);
+  const key = d.lastTerminatedAt === undefined ? undefined : `${d.namespace}/${d.pod}/${d.container}/${d.lastTerminatedAt}`;
+  let match = key === undefined ? undefined : seen.get(key);
+  if (match === undefined) {
+    let readable = true;
+    const log = await cluster.readLog({ namespace: d.namespace, pod: d.pod, container: d.container, previous: true, ...RUNTIME_LOG }).catch(() => {
+      readable = false;
+      return '';
+    });
+    match = runtimeOomIn(log) ?? null;
+    // A log that could not be read is asked again next time.
+    if (key !== undefined && readable) {
+      if (seen.size >= VERDICTS_KEPT) seen.delete(seen.keys().next().value!);
+      seen.set(key, match);
+    }
+  }
   if (!match) return d;
   const container = pods.find((p) => p.name === d.pod)?.containers.find((c) => c.name === d.container);
   return asRuntimeOom(d, match, container?.heapFlags);

@@ -1,0 +1,54 @@
+// Detection with I/O: a crash loop's previous log is read once per termination to tell a runtime
+// heap OOM, not on every scan; a log that could not be read is asked again.
+import { describe, expect, it } from 'vitest';
+import { createDumpReader } from '../../src/adapters/kubernetes/dump-reader.ts';
+import { parsePod } from '../../src/core/kube/parse.ts';
+import type { PodSnapshot } from '../../src/core/model.ts';
+import type { ClusterReader, LogRequest } from '../../src/ports.ts';
+import { detectPods } from '../../src/usecases/detect-namespace.ts';
+import { kubeFixture } from '../fixtures/kube/load.ts';
+
+const JVM_LOG = 'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat Report.build(Report.java:88)';
+
+function crashing(finishedAt: string): PodSnapshot {
+  const raw = kubeFixture('pod-exit1-crashloop');
+  const status = (raw.status as { containerStatuses: Array<Record<string, unknown>> }).containerStatuses[0]!;
+  status.lastState = { terminated: { exitCode: 1, reason: 'Error', startedAt: '2024-05-14T08:40:00Z', finishedAt } };
+  return parsePod(raw);
+}
+
+function countingReader(answer: () => Promise<string>): ClusterReader & { reads: LogRequest[] } {
+  const base = createDumpReader({ kind: 'List', items: [] });
+  const reads: LogRequest[] = [];
+  return { ...base, reads, readLog: async (req) => { reads.push(req); return answer(); } };
+}
+
+describe('detectPods: runtime heap OOMs', () => {
+  it('reads the previous log once per termination', async () => {
+    const reader = countingReader(async () => JVM_LOG);
+    const first = crashing('2024-05-14T08:40:01Z');
+    for (let scan = 0; scan < 3; scan++) {
+      const { found } = await detectPods(reader, first.namespace, [first]);
+      expect(found.map((f) => f.detection.kind)).toEqual(['RuntimeOOM']);
+    }
+    expect(reader.reads).toHaveLength(1);
+    expect(reader.reads[0]).toMatchObject({ container: 'app', previous: true, tailLines: 200 });
+
+    const again = crashing('2024-05-14T08:45:09Z');
+    await detectPods(reader, again.namespace, [again]);
+    expect(reader.reads).toHaveLength(2);
+  });
+
+  it('asks again when the log could not be read, and stays a crash loop meanwhile', async () => {
+    let fail = true;
+    const reader = countingReader(async () => {
+      if (fail) throw new Error('kubelet unreachable');
+      return JVM_LOG;
+    });
+    const pod = crashing('2024-05-14T09:00:01Z');
+    expect((await detectPods(reader, pod.namespace, [pod])).found.map((f) => f.detection.kind)).toEqual(['CrashLoop']);
+    fail = false;
+    expect((await detectPods(reader, pod.namespace, [pod])).found.map((f) => f.detection.kind)).toEqual(['RuntimeOOM']);
+    expect(reader.reads).toHaveLength(2);
+  });
+});
