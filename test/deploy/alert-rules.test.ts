@@ -30,7 +30,7 @@ interface PromtoolTests {
 }
 
 const CASES = 'test/deploy/alert-rules.promtool.yaml';
-/** The alerts issue #13 asks for: the bot's own health. */
+/** The alerts on the bot's own health. */
 const EXPECTED_ALERTS = [
   'KubeAiSreAgentDown', 'KubeAiSreAgentNotReady', 'KubeAiSreLlmFallbacks', 'KubeAiSreSlackApiErrors', 'KubeAiSreSlackRateLimited',
   'KubeAiSreQueueBacklog', 'KubeAiSreQueueWaitHigh', 'KubeAiSreWatchRestarting', 'KubeAiSreScansFailing', 'KubeAiSreDecisionsFailing',

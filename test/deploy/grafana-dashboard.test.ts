@@ -1,5 +1,5 @@
 // The chart's Grafana dashboard (charts/kube-ai-sre-agent/dashboards/kube-ai-sre-agent.json): it shows
-// what issue #13 asks for, every panel's PromQL parses with promtool (Prometheus's own parser, as its
+// incidents by family and kind, detection and LLM latency, fallbacks, decisions and queue depth; every panel's PromQL parses with promtool (Prometheus's own parser, as its
 // query API would), and every query selects only series the agent exports, with their real labels.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
