@@ -53,6 +53,7 @@ describe('jobBackoffRule', () => {
   it.each([
     { name: 'no BackoffLimitExceeded event (the Job may still retry)', pod: failedJobPod(), events: [] },
     { name: 'the event of another Job', pod: failedJobPod(), events: [{ ...gaveUp, involvedName: 'other-job' }] },
+    { name: 'other events of the same Job (it may still retry)', pod: failedJobPod(), events: [{ ...gaveUp, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${JOB}-p9w4z` }] },
     { name: 'a pod that is not a Job\'s', pod: parsePod(kubeFixture('pod-exit1-crashloop')), events: [gaveUp] },
   ])('finds nothing for $name', ({ pod, events }) => {
     expect(detectIncidents([pod], [jobBackoffRule], events)).toEqual([]);
