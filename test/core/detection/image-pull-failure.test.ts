@@ -47,6 +47,13 @@ describe('imagePullFailureRule', () => {
     expect(d!.facts).toContain(fact);
   });
 
+  it('takes the registry message only from a Failed event about pulling', () => {
+    const backOffEvent = { ...failedEvent, reason: 'BackOff', message: 'Back-off pulling image "registry.example.com/shop/web:1.14.3-typo"' };
+    const otherFailure = { ...failedEvent, message: 'Error: failed to reserve container name "app_web"' };
+    const [d] = imagePullFailureRule.detect(backOff, { events: [backOffEvent, otherFailure] });
+    expect(d!.facts.some((f) => f.startsWith('event '))).toBe(false);
+  });
+
   it('ignores a Failed event of another container and pods that pulled fine', () => {
     const other = { ...failedEvent, involvedFieldPath: 'spec.containers{sidecar}' };
     expect(imagePullFailureRule.detect(backOff, { events: [other] })[0]!.facts.some((f) => f.startsWith('event Failed'))).toBe(false);

@@ -20,6 +20,12 @@ describe('unschedulableRule', () => {
     );
   });
 
+  it('ignores a pod already bound to a node whose PodScheduled condition is not updated yet', () => {
+    const raw = kubeFixture('pod-unschedulable');
+    (raw.spec as Record<string, unknown>).nodeName = 'worker-2';
+    expect(unschedulableRule.detect(parsePod(raw))).toEqual([]);
+  });
+
   it('ignores scheduled pods', () => {
     for (const name of ['pod-exit1-crashloop', 'pod-oom-crashloop-64mi', 'pod-imagepullbackoff']) {
       expect(unschedulableRule.detect(parsePod(kubeFixture(name)))).toEqual([]);
