@@ -29,6 +29,8 @@ return {1, id}
 
 const MAX_ATTEMPTS = 200;
 const PAGE = 500;
+// How many times verify follows appends made while it read before calling the tail missing.
+const VERIFY_ROUNDS = 20;
 
 type StreamRow = [id: string, fields: string[]];
 
@@ -91,44 +93,55 @@ export class RedisAuditLog implements AuditLog {
   async verify(opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
     let prev = { seq: 0, hash: GENESIS_HASH };
     let index = 0;
+    let lastId = '-';
     // Only the hashes at the checkpoints' sequence numbers are kept, however long the chain.
     const wanted = new Set((opts.checkpoints ?? []).map((c) => c.seq));
     const hashes = new Map<number, string>();
-    for await (const row of this.#rows()) {
-      const fields = fieldMap(row[1]);
-      let raw: unknown;
-      try {
-        raw = JSON.parse(fields.entry ?? '');
-      } catch {
-        return { ok: false, entries: index, firstBadIndex: index, problem: `entry ${index} is not JSON` };
+    const bad = (problem: string): AuditVerifyResult => ({ ok: false, entries: index, firstBadIndex: index, problem });
+
+    // The bot keeps appending while a verify reads: the head is read after the stream, and when it
+    // has moved on, the entries appended meanwhile are read and checked too before it is compared.
+    for (let round = 0; ; round++) {
+      for await (const row of this.#rows(lastId)) {
+        const fields = fieldMap(row[1]);
+        let raw: unknown;
+        try {
+          raw = JSON.parse(fields.entry ?? '');
+        } catch {
+          return bad(`entry ${index} is not JSON`);
+        }
+        const link = checkLink(raw, index, prev, sha256Hex);
+        if (!link.ok) return bad(link.problem);
+        // The indexed copies of seq/hash must agree with the entry they describe.
+        if (fields.seq !== String(link.entry.seq) || fields.hash !== link.entry.hash) {
+          return bad(`entry ${index} (seq ${link.entry.seq}) has stream fields that disagree with its content`);
+        }
+        prev = { seq: link.entry.seq, hash: link.entry.hash };
+        if (wanted.has(prev.seq)) hashes.set(prev.seq, prev.hash);
+        lastId = row[0];
+        index++;
       }
-      const link = checkLink(raw, index, prev, sha256Hex);
-      if (!link.ok) return { ok: false, entries: index, firstBadIndex: index, problem: link.problem };
-      // The indexed copies of seq/hash must agree with the entry they describe.
-      if (fields.seq !== String(link.entry.seq) || fields.hash !== link.entry.hash) {
-        return { ok: false, entries: index, firstBadIndex: index, problem: `entry ${index} (seq ${link.entry.seq}) has stream fields that disagree with its content` };
+      // The head remembers the last append (written atomically with it), so a deleted tail is noticed.
+      const head = await this.#readHead();
+      if (head.seq === prev.seq && head.hash === prev.hash) break;
+      const appendedSince = head.seq > prev.seq && round < VERIFY_ROUNDS && (await this.#hasRowsAfter(lastId));
+      if (!appendedSince) {
+        return bad(`the chain ends at seq ${prev.seq} but the last append was seq ${head.seq} (entries were removed from the end)`);
       }
-      prev = { seq: link.entry.seq, hash: link.entry.hash };
-      if (wanted.has(prev.seq)) hashes.set(prev.seq, prev.hash);
-      index++;
-    }
-    // The head remembers the last append, so a deleted tail is noticed too.
-    const head = await this.#readHead();
-    if (head.seq !== prev.seq || head.hash !== prev.hash) {
-      return {
-        ok: false,
-        entries: index,
-        firstBadIndex: index,
-        problem: `the chain ends at seq ${prev.seq} but the last append was seq ${head.seq} (entries were removed from the end)`,
-      };
     }
     if (!opts.checkpoints || opts.checkpoints.length === 0) return { ok: true, entries: index };
     const checkpoints = checkCheckpoints(opts.checkpoints, (seq) => hashes.get(seq));
     return { ok: checkpoints.every((c) => c.ok), entries: index, checkpoints };
   }
 
-  async *#rows(): AsyncIterable<StreamRow> {
-    let start = '-';
+  async #hasRowsAfter(id: string): Promise<boolean> {
+    const start = id === '-' ? '-' : `(${id}`;
+    return ((await this.#redis.xrange(this.#stream, start, '+', 'COUNT', 1)) as StreamRow[]).length > 0;
+  }
+
+  /** The stream's rows after `after` (all of them from '-'), a page at a time. */
+  async *#rows(after = '-'): AsyncIterable<StreamRow> {
+    let start = after === '-' ? '-' : `(${after}`;
     for (;;) {
       const rows = (await this.#redis.xrange(this.#stream, start, '+', 'COUNT', PAGE)) as StreamRow[];
       for (const row of rows) yield row;

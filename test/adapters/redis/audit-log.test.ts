@@ -245,6 +245,36 @@ describe('RedisAuditLog', () => {
     });
   });
 
+  it('passes while the bot keeps appending during the read, and still notices a tail removed meanwhile', async () => {
+    const log = await seed(4);
+    // A client whose stream reads let another append land right after them, as a running bot would.
+    const racing = (afterRead: () => Promise<unknown>, times: number): Redis => {
+      let left = times;
+      return new Proxy(redis, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (key !== 'xrange' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: unknown[]) => {
+            const out = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            if (left-- > 0) await afterRead();
+            return out;
+          };
+        },
+      });
+    };
+    const appendOne = () => log.append(entry(99));
+    expect(await newLog(racing(appendOne, 3)).verify()).toEqual({ ok: true, entries: 7 });
+
+    // An append that lands while the tail is being cut still cannot hide the cut.
+    const cutTail = async () => {
+      const all = await rows();
+      await redis.xdel(`${prefix}audit`, all[all.length - 1]![0]);
+    };
+    const result = await newLog(racing(async () => { await appendOne(); await cutTail(); }, 1)).verify();
+    expect(result).toMatchObject({ ok: false });
+    expect(result.problem).toMatch(/removed from the end/);
+  });
+
   it('pages through long trails on export and verify', async () => {
     freshPrefix();
     const log = newLog();
