@@ -13,6 +13,8 @@ tools=(
   "helm|HELM|$cache/helm|build-helm.sh"
   "promtool|PROMTOOL|$cache/promtool|build-promtool.sh"
   "prometheus|PROMETHEUS_BIN|$cache/prometheus|build-prometheus.sh"
+  "alertmanager|ALERTMANAGER_BIN|$cache/alertmanager|build-alertmanager.sh"
+  "amtool|AMTOOL_BIN|$cache/amtool|build-alertmanager.sh"
   "prometheus-operator CRDs|PROMETHEUS_OPERATOR_CRDS|$cache/prometheus-operator-crds|fetch-prometheus-operator-crds.sh"
 )
 missing=()
