@@ -125,6 +125,7 @@ export const IncidentKindSchema = z.enum([
   'NodePressure',
   'RuntimeOOM',
   'JobBackoffLimit',
+  'ProcessOOM',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKindSchema>;
 

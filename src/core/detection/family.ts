@@ -5,7 +5,7 @@
 // Problem group names are part of stored fingerprints: never rename one.
 import type { IncidentFamily, IncidentKind } from '../model.ts';
 
-export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'node' | 'job' | 'cpu-throttling';
+export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'node' | 'job' | 'cpu-throttling' | 'process-oom';
 
 interface KindInfo {
   family: IncidentFamily;
@@ -30,6 +30,10 @@ const KINDS: Record<IncidentKind, KindInfo> = {
   // A crash whose log shows the runtime's own heap running out: the crash loop's more specific form.
   RuntimeOOM: { family: 'memory', group: 'crash', priority: 3, label: 'Runtime heap out of memory' },
   JobBackoffLimit: { family: 'crash', group: 'job', priority: 1, label: 'Job failed its backoff limit' },
+  // A process inside a container that keeps running was OOM-killed (a child, a worker): only a
+  // Warning event says so. Its own group: the container's status never changes, so it cannot
+  // share an incident with OOMKilled without the two kinds taking turns on every scan.
+  ProcessOOM: { family: 'memory', group: 'process-oom', priority: 1, label: 'Process OOM-killed in a running container' },
 };
 
 // Families whose incidents carry a resource recommendation that people approve or reject. CPU

@@ -9,6 +9,7 @@ import { imagePullCandidate, imagePullFailureRule } from './image-pull-failure.t
 import { oomCrashLoopRule } from './oom-crash-loop.ts';
 import { oomKilledRule } from './oom-killed.ts';
 import { probeKillCandidate, probeKillRule } from './probe-kill.ts';
+import { processOomRule } from './process-oom.ts';
 import { jobBackoffCandidate, jobBackoffRule } from './job-backoff.ts';
 import { controllerOwner } from '../kube/workload.ts';
 import { unschedulableRule } from './unschedulable.ts';
@@ -23,6 +24,7 @@ export const DETECTION_RULES: readonly DetectionRule[] = [
   configErrorRule,
   unschedulableRule,
   jobBackoffRule,
+  processOomRule,
 ];
 
 /**

@@ -156,6 +156,17 @@ function explain(d: Detection): { rootCauses: string[]; explanation: string; con
         explanation: `The Job of pod ${d.namespace}/${d.pod} failed its backoff limit: its ${d.container} container kept failing${exit}, so the Job stopped retrying.`,
         confidence: 0.6,
       };
+    case 'ProcessOOM': {
+      const victim = d.facts.find((f) => f.startsWith('victim process: ') && !f.endsWith('not named by the event'));
+      return {
+        rootCauses: [
+          limit !== undefined ? `Memory use in the container reached its ${limit} limit and the kernel OOM killer ended one of its processes` : 'The node ran out of memory and the kernel OOM killer ended one of its processes',
+          'A child process or worker uses more memory than the limit leaves it, or the process leaks',
+        ],
+        explanation: `The kernel OOM killer ended a process inside ${who}${victim ? ` (${victim})` : ''}, but the container kept running, so its status shows no OOMKilled; only the ${d.reason} event tells. Work that process was doing may be lost silently.`,
+        confidence: 0.5,
+      };
+    }
     case 'RuntimeOOM':
       return {
         rootCauses: [

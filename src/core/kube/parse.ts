@@ -93,6 +93,7 @@ const RawEvent = obj({
   deprecatedCount: int,
   deprecatedFirstTimestamp: time,
   deprecatedLastTimestamp: time,
+  deprecatedSource: obj({ component: text, host: text }),
   reportingController: text,
   // core/v1 names
   type: text,
@@ -274,8 +275,9 @@ export function parseEvent(json: unknown): EventSnapshot {
     message: e.message ?? e.note,
     count: e.count ?? e.deprecatedCount ?? e.series.count,
     firstTimestamp: first,
-    lastTimestamp: e.lastTimestamp ?? e.deprecatedLastTimestamp ?? e.series.lastObservedTime ?? first,
-    source: e.source.component ?? e.reportingComponent ?? e.reportingController,
+    // A series keeps its first time and moves lastObservedTime: the latest of them is when it last happened.
+    lastTimestamp: [e.lastTimestamp, e.deprecatedLastTimestamp, e.series.lastObservedTime].filter((t) => t !== undefined).sort().at(-1) ?? first,
+    source: e.source.component ?? e.deprecatedSource.component ?? e.reportingComponent ?? e.reportingController,
   });
 }
 

@@ -117,11 +117,12 @@ interface LimitOutcome {
   denial?: string;
 }
 
-// Incidents that say a container needs more memory than it has: the kernel killed it, the
-// kubelet evicted it, or its usage is heading for the limit. Lowering (or keeping) the limit of
-// such a container brings the next kill sooner, so only a real increase is ever approvable.
+// Incidents that say a container needs more memory than it has: the kernel killed it (or one of
+// its processes at its limit), the kubelet evicted it, or its usage is heading for the limit.
+// Lowering (or keeping) the limit of such a container brings the next kill sooner, so only a real
+// increase is ever approvable.
 // A runtime heap OOM is not one of them: its fix may keep the limit and raise the heap inside it.
-const MUST_RAISE: ReadonlySet<IncidentKind> = new Set(['OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast']);
+const MUST_RAISE: ReadonlySet<IncidentKind> = new Set(['OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast', 'ProcessOOM']);
 
 export function mustRaiseLimit(kind: IncidentKind): boolean {
   return MUST_RAISE.has(kind);

@@ -47,6 +47,16 @@ describe('ruleBasedDiagnosis', () => {
       explanation: /heading for its 512Mi limit; at this rate it will be OOM-killed/,
       cause: /keeps growing/,
     },
+    {
+      name: 'a process OOM-killed in a running container',
+      d: detection(oomKilled, {
+        kind: 'ProcessOOM', reason: 'SystemOOM', exitCode: undefined, restartCount: 0,
+        facts: ['event SystemOOM: System OOM encountered, victim process: java, pid: 12345', 'victim process: java pid=12345'],
+      }),
+      ctx: { statusLines: [], eventLines: ['Warning SystemOOM (x1) pod/checkout-6d8f7b9c5-x2klp: System OOM encountered, victim process: java, pid: 12345'], logLines: [] },
+      explanation: /^The kernel OOM killer ended a process inside container app of pod demo\/checkout-6d8f7b9c5-x2klp \(victim process: java pid=12345\), but the container kept running, so its status shows no OOMKilled; only the SystemOOM event tells\./,
+      cause: /reached its 64Mi limit and the kernel OOM killer ended one of its processes/,
+    },
   ])('$name', ({ d, ctx, explanation, cause }) => {
     const dx = ruleBasedDiagnosis(d, ctx, 'llm_timeout');
     expect(DiagnosisSchema.parse(dx)).toEqual(dx);

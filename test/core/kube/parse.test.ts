@@ -200,6 +200,43 @@ describe('parseEvent', () => {
     expect(e).toMatchObject({ involvedName: 'web-1', message: 'Back-off restarting failed container app', count: 9, lastTimestamp: '2024-05-14T08:20:00.000Z', source: 'kubelet' });
   });
 
+  it('reads an events.k8s.io/v1 event the API server converted from core/v1 (deprecated fields)', () => {
+    const e = parseEvent({
+      kind: 'Event',
+      apiVersion: 'events.k8s.io/v1',
+      metadata: { name: 'api-7d9f-x2k4q.17c1e2', namespace: 'shop', uid: 'a1', resourceVersion: '4711' },
+      eventTime: null,
+      reportingController: 'kubelet',
+      reportingInstance: 'worker-1',
+      action: '',
+      reason: 'SystemOOM',
+      regarding: { kind: 'Pod', namespace: 'shop', name: 'api-7d9f-x2k4q', apiVersion: 'v1' },
+      note: 'System OOM encountered, victim process: java, pid: 12345',
+      type: 'Warning',
+      deprecatedSource: { component: 'kubelet', host: 'worker-1' },
+      deprecatedFirstTimestamp: '2024-05-14T08:00:00Z',
+      deprecatedLastTimestamp: '2024-05-14T08:05:00Z',
+      deprecatedCount: 2,
+    });
+    expect(e).toEqual({
+      namespace: 'shop', involvedKind: 'Pod', involvedName: 'api-7d9f-x2k4q', type: 'Warning', reason: 'SystemOOM',
+      message: 'System OOM encountered, victim process: java, pid: 12345', count: 2,
+      firstTimestamp: '2024-05-14T08:00:00.000Z', lastTimestamp: '2024-05-14T08:05:00.000Z', source: 'kubelet',
+    });
+  });
+
+  it.each([
+    { name: 'the series is newer than the deprecated last time', deprecated: '2024-05-14T08:05:00Z', observed: '2024-05-14T08:20:00Z', want: '2024-05-14T08:20:00.000Z' },
+    { name: 'the deprecated last time is newer than the series', deprecated: '2024-05-14T08:30:00Z', observed: '2024-05-14T08:20:00Z', want: '2024-05-14T08:30:00.000Z' },
+  ])('takes the latest time an event records when $name', ({ deprecated, observed, want }) => {
+    const e = parseEvent({
+      kind: 'Event', metadata: { namespace: 'shop' }, regarding: { kind: 'Pod', name: 'web-1' }, reason: 'BackOff', type: 'Warning',
+      eventTime: '2024-05-14T08:00:00Z', deprecatedLastTimestamp: deprecated, series: { count: 3, lastObservedTime: observed },
+    });
+    expect(e.lastTimestamp).toBe(want);
+    expect(e.firstTimestamp).toBe('2024-05-14T08:00:00.000Z');
+  });
+
   it('refuses a Pod given as an Event', () => {
     expect(() => parseEvent(kubeFixture('pod-oom-init'))).toThrow(/expected kind Event, got kind Pod/);
   });

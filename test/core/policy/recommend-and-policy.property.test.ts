@@ -14,11 +14,15 @@ import { crashLoop, evicted, leakForecast, oomKilled } from '../../fixtures/dete
 import { incidentReport } from '../../fixtures/incidents/report.ts';
 
 const Mi = 1024 ** 2;
+// A process of a running container OOM-killed at its limit: no exit code, no restart.
+const { exitCode: _exit, ...running } = oomKilled;
+const processOom: Detection = { ...running, kind: 'ProcessOOM', reason: 'SystemOOM', restartCount: 0, facts: ['event SystemOOM: System OOM encountered, victim process: java, pid: 12345'] };
 const BASE: Partial<Record<IncidentKind, Detection>> = {
   OOMKilled: oomKilled,
   OOMCrashLoop: crashLoop,
   EvictedMemory: { ...evicted, namespace: 'demo' },
   MemoryLeakForecast: leakForecast,
+  ProcessOOM: processOom,
 };
 
 /** A memory quantity written the ways manifests write them: "640Mi", "1Gi", "671088640", "700M", "0.5Gi". */
@@ -40,7 +44,7 @@ const trend = fc.record({
 
 const detection = fc
   .record({
-    kind: fc.constantFrom<IncidentKind>('OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast'),
+    kind: fc.constantFrom<IncidentKind>('OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast', 'ProcessOOM'),
     limit: fc.option(quantity, { nil: undefined }),
     request: fc.option(quantity, { nil: undefined }),
     trend: fc.option(trend, { nil: undefined }),
