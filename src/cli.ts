@@ -59,10 +59,11 @@ async function main(argv: string[]): Promise<number> {
         stderr: err,
         readFile: (p) => readFile(p, 'utf8'),
         liveCluster: async (kubeconfig) => {
-          const [{ createClusterReader }, { loadKubeConfig }] = await Promise.all([
-            import('./adapters/kubernetes/cluster-reader.ts'), import('./adapters/kubernetes/kube-config.ts'),
+          const [{ createClusterReader }, { loadKubeConfig }, { clusterRef }] = await Promise.all([
+            import('./adapters/kubernetes/cluster-reader.ts'), import('./adapters/kubernetes/kube-config.ts'), import('./app/audit-wiring.ts'),
           ]);
-          return createClusterReader(loadKubeConfig(kubeconfig ?? config.KUBECONFIG));
+          const kc = loadKubeConfig(kubeconfig ?? config.KUBECONFIG);
+          return createClusterReader(kc, { clusterRef: clusterRef(config, kc) });
         },
         dumpCluster: createDumpReader,
         llm: async () => {

@@ -10,6 +10,7 @@ import type { ThreadTurn } from './core/qa/thread-turn.ts';
 import type { AuditVerifyOptions, AuditVerifyResult } from './core/audit/verify-result.ts';
 import type { IncidentHistory } from './core/incident/history.ts';
 import type { PromSeries } from './core/signals/series.ts';
+import type { ClusterRef } from './core/cluster/cluster-ref.ts';
 
 // Types the core owns and these ports carry, re-exported for the adapters that implement them.
 export type { AuditVerifyOptions } from './core/audit/verify-result.ts';
@@ -32,6 +33,8 @@ export interface OwnerLookup {
 
 /** Read-only view of a cluster. Errors are AppError with k8s_* codes. */
 export interface ClusterReader {
+  /** The cluster read; found incidents carry it (and a named one scopes their fingerprints). */
+  readonly clusterRef?: ClusterRef;
   listPods(namespace: string): Promise<PodSnapshot[]>;
   listEvents(namespace: string): Promise<EventSnapshot[]>;
   readLog(req: LogRequest): Promise<string>;
@@ -237,7 +240,8 @@ export type IncidentStore = IncidentRecords & IncidentHistoryIndex & IncidentThr
 
 /** Enqueues background work. The same analysis or thread question enqueued twice runs once. */
 export interface JobQueue {
-  enqueueScan(job: ScanJob): Promise<{ jobId: string }>;
+  /** On `cluster`'s scan queue (run by that cluster's agent); this agent's own when omitted. */
+  enqueueScan(job: ScanJob, cluster?: ClusterRef): Promise<{ jobId: string }>;
   enqueueAnalyze(job: AnalyzeJob): Promise<{ jobId: string }>;
   enqueueThread(job: ThreadJob): Promise<{ jobId: string }>;
 }

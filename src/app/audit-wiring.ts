@@ -7,6 +7,7 @@ import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import type { AuditLog, ChatNotifier, Clock, Logger, OnceLocks, UserDirectory } from '../ports.ts';
 import { withAuditContext, type AuditContext } from '../usecases/audit-context.ts';
 import { scheduleCheckpoints } from '../usecases/audit-checkpoint.ts';
+import { IN_CLUSTER, type ClusterRef } from '../core/cluster/cluster-ref.ts';
 
 /** The kubeconfig side: only the current cluster's name is read. */
 interface ClusterNamed {
@@ -20,9 +21,14 @@ export function clusterName(config: Pick<Config, 'CLUSTER_NAME'>, kubeConfig: Cl
   return name && name !== 'inCluster' ? name.slice(0, 100) : undefined;
 }
 
+/** The agent's cluster: CLUSTER_NAME (named), else the kubeconfig's cluster, else "in-cluster". */
+export function clusterRef(config: Pick<Config, 'CLUSTER_NAME'>, kubeConfig: ClusterNamed | undefined): ClusterRef {
+  return { name: clusterName(config, kubeConfig) ?? IN_CLUSTER, named: config.CLUSTER_NAME !== undefined };
+}
+
 export interface Auditing {
   audit: AuditLog;
-  cluster: string | undefined;
+  cluster: string;
   /** Names actors from now on (the directory comes with the Slack app). */
   useDirectory(users: UserDirectory | undefined): void;
   /** Starts periodic checkpoints (when AUDIT_CHECKPOINT_MINUTES > 0); returns how to stop them. */
@@ -30,7 +36,7 @@ export interface Auditing {
 }
 
 export function createAuditing(config: Config, deps: { redis: Redis; clock: Clock; kubeConfig?: ClusterNamed }): Auditing {
-  const cluster = clusterName(config, deps.kubeConfig);
+  const cluster = clusterRef(config, deps.kubeConfig).name;
   const context: AuditContext = { cluster };
   const audit = withAuditContext(new RedisAuditLog(deps.redis, config.KEY_PREFIX, deps.clock), context);
   return {

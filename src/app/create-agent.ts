@@ -34,7 +34,8 @@ import { runAnalysis, type RunAnalysisDeps } from '../usecases/run-analysis.ts';
 import { runScanJob, type ScanJobDeps } from '../usecases/run-scan-job.ts';
 import { hasModel, instrumentLlm } from './instrument-llm.ts';
 import { createWatchHandler } from './watch-handler.ts';
-import { createAuditing } from './audit-wiring.ts';
+import { clusterRef, createAuditing } from './audit-wiring.ts';
+import { ownsIncident } from '../core/cluster/cluster-ref.ts';
 import { countAuditFailures } from './count-audit-failures.ts';
 import { prometheusSignals } from './prometheus-signals.ts';
 import { beginWork, type WorkStart } from './begin-work.ts';
@@ -59,12 +60,16 @@ export interface Agent {
 export async function startAgent(config: Config, overrides: AgentOverrides = {}): Promise<Agent> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
-  const metrics = createMetrics({ onSourceError: (source, err) => logger.warn({ source, err: (err as Error).message }, 'metrics source failed') });
-
   // Fail fast on what a human must fix: policies and Redis.
   const policies = await loadPolicies(policyDir(config.POLICY_DIR));
   const kubeConfig = overrides.kubeConfig ?? loadKubeConfig(config.KUBECONFIG);
-  const cluster = createClusterReader(kubeConfig);
+  const self = clusterRef(config, kubeConfig);
+  const metrics = createMetrics({
+    onSourceError: (source, err) => logger.warn({ source, err: (err as Error).message }, 'metrics source failed'),
+    // A named cluster labels every series, so one dashboard can tell clusters apart.
+    ...(self.named ? { labels: { cluster: self.name } } : {}),
+  });
+  const cluster = createClusterReader(kubeConfig, { clusterRef: self });
   const redis = await connectRedis(config.REDIS_URL, 'store');
   const workerRedis = await connectRedis(config.REDIS_URL, 'worker');
   // Enqueueing fails fast during an outage (the caller reports it); workers wait it out.
@@ -74,9 +79,9 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });
   const auditing = createAuditing(config, { redis, clock, kubeConfig });
   const audit = countAuditFailures(auditing.audit, metrics.auditAppendFailuresTotal);
-  const queues: Queues = createQueues({ connection: queueRedis, prefix: `${config.KEY_PREFIX}bull`, logger });
+  const queues: Queues = createQueues({ connection: queueRedis, prefix: `${config.KEY_PREFIX}bull`, logger, cluster: self });
   metrics.setQueueDepthSource(() => queues.depths());
-  metrics.setOpenIncidentsSource(async () => (await store.listOpen()).length);
+  metrics.setOpenIncidentsSource(async () => (await store.listOpen()).filter((r) => ownsIncident(self, r)).length);
 
   const rawLlm = config.LLM_ENABLED
     ? createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, embedModel: config.OLLAMA_EMBED_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, keepAlive: config.OLLAMA_KEEP_ALIVE, logger })
@@ -128,7 +133,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     signals: prometheus.signals,
   };
 
-  const workerOpts = { connection: workerRedis, prefix: `${config.KEY_PREFIX}bull`, logger };
+  const workerOpts = { connection: workerRedis, prefix: `${config.KEY_PREFIX}bull`, logger, cluster: self };
   const waited = (queue: string, enqueuedAt: number) => metrics.queueWaitSeconds.observe({ queue }, Math.max(0, clock.now().getTime() - enqueuedAt) / 1000);
   const workers: RunningWorker[] = [
     startWorker('scan', async (job) => {

@@ -167,6 +167,7 @@ async function readJson(deps: ScanCommandDeps, path: string): Promise<unknown> {
 function toJson(r: IncidentReport) {
   const d = r.detection;
   return {
+    cluster: r.cluster ?? null,
     namespace: d.namespace,
     pod: d.pod,
     container: d.container,

@@ -7,6 +7,8 @@ export const ScanTriggerSchema = z.enum(['schedule', 'slash', 'watch']);
 
 export const ScanJobSchema = z.object({
   namespace: z.string().min(1).max(253),
+  /** The cluster the scan was routed to (its agents consume that cluster's scan queue). */
+  cluster: z.string().min(1).max(100).optional(),
   trigger: ScanTriggerSchema,
   /** Slack user id of whoever typed `/sre scan`. */
   requestedBy: z.string().optional(),

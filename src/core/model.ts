@@ -265,6 +265,8 @@ export type SimilarIncident = z.infer<typeof SimilarIncidentSchema>;
 export const IncidentReportSchema = z.object({
   id: z.string(),
   fingerprint: z.string(),
+  /** The cluster the incident happened in; absent on reports stored before clusters were recorded. */
+  cluster: z.string().optional(),
   detection: DetectionSchema,
   workload: WorkloadRefSchema,
   node: NodeSnapshotSchema.optional(),
@@ -293,6 +295,8 @@ export type IncidentReport = z.infer<typeof IncidentReportSchema>;
 
 /** A detection tied to its workload and fingerprint, with the pod it was seen on. */
 export const FoundIncidentSchema = z.object({
+  /** The cluster the pod runs in (the agent's cluster name). */
+  cluster: z.string().optional(),
   detection: DetectionSchema,
   workload: WorkloadRefSchema,
   fingerprint: z.string(),

@@ -65,6 +65,7 @@ export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, o
   return {
     id: `${found.fingerprint}-${deps.clock.now().getTime().toString(36)}`,
     fingerprint: found.fingerprint,
+    ...(found.cluster ? { cluster: found.cluster } : {}),
     detection,
     workload,
     node,

@@ -4,6 +4,7 @@ import { DETECTION_RULES, detectIncidents, needsEvents } from '../core/detection
 import { evictionsByNode, foldNodeEvictions } from '../core/detection/node-pressure.ts';
 import { asRuntimeOom, runtimeOomCandidate, runtimeOomIn, type RuntimeOomMatch } from '../core/detection/runtime-oom.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
+import { fingerprintScope, type ClusterRef } from '../core/cluster/cluster-ref.ts';
 import type { Detection, FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
 import type { ClusterReader, OwnerLookup } from '../ports.ts';
 import { AppError } from '../core/errors.ts';
@@ -12,6 +13,8 @@ export type { FoundIncident };
 
 export interface DetectResult {
   namespace: string;
+  /** The cluster scanned: only its incidents may be resolved by this result. */
+  clusterRef?: ClusterRef;
   podsChecked: number;
   pods: PodSnapshot[];
   found: FoundIncident[];
@@ -37,7 +40,8 @@ export async function detectPods(cluster: ClusterReader, namespace: string, pods
   const nodes = new Map(await Promise.all([...groups.keys()].map(async (n) => [n, await cluster.readNode(n).catch(() => undefined)] as const)));
   const detections = foldNodeEvictions(detectIncidents(pods, DETECTION_RULES, events), groups, nodes);
   const read = await Promise.all(detections.map((d) => (runtimeOomCandidate(d) ? withRuntimeOom(cluster, d, pods) : d)));
-  return { namespace, podsChecked: pods.length, pods, found: await toFoundIncidents(cluster, namespace, read, pods) };
+  const found = await toFoundIncidents(cluster, namespace, read, pods);
+  return { namespace, ...(cluster.clusterRef ? { clusterRef: cluster.clusterRef } : {}), podsChecked: pods.length, pods, found };
 }
 
 // Enough of the log's end for the runtime's last words; a log that cannot be read changes nothing.
@@ -84,11 +88,11 @@ export async function toFoundIncidents(cluster: ClusterReader, namespace: string
   for (const [i, { detection, pod }] of tied.entries()) {
     // A node incident belongs to the node, not to the workload of the pod that stands for it.
     const workload = detection.kind === 'NodePressure' && detection.nodeName ? { kind: 'Node', name: detection.nodeName } : workloads[i]!;
-    const fp = fingerprint(detection, workload);
+    const fp = fingerprint(detection, workload, undefined, fingerprintScope(cluster.clusterRef));
     // Several pods of one workload crash the same way: one incident, the latest crash as its face.
     const current = found.get(fp);
     if (!current || (detection.lastTerminatedAt ?? '') > (current.detection.lastTerminatedAt ?? '')) {
-      found.set(fp, { detection, workload, fingerprint: fp, pod });
+      found.set(fp, { ...(cluster.clusterRef ? { cluster: cluster.clusterRef.name } : {}), detection, workload, fingerprint: fp, pod });
     }
   }
   return [...found.values()];

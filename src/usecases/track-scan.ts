@@ -4,6 +4,7 @@
 // are deduplicated by id and incidents are claimed atomically by fingerprint.
 import { analysisKey, isNewOccurrence, planTracking, recordOccurrence, shouldResolve } from '../core/incident/tracking.ts';
 import { auditSubject } from '../core/audit/subject.ts';
+import { ownsIncident } from '../core/cluster/cluster-ref.ts';
 import { postIncidentOnce } from './post-incident.ts';
 import { isMuted, unmute } from '../core/incident/attention.ts';
 import type { FoundIncident, IncidentKind, IncidentReport } from '../core/model.ts';
@@ -116,7 +117,8 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
   }
 
   for (const report of await deps.store.listOpen()) {
-    if (report.detection.namespace !== result.namespace) continue;
+    // Namespaces of the same name in other clusters are theirs to resolve.
+    if (report.detection.namespace !== result.namespace || !ownsIncident(result.clusterRef, report)) continue;
     const current = seen.get(report.fingerprint);
     if (!current && !opts.resolveMissing) continue;
     // A leak forecast that is still projected (or throttling still measured) is still an incident, however quiet.

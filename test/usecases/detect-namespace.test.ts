@@ -52,3 +52,29 @@ describe('detectPods: runtime heap OOMs', () => {
     expect(reader.reads).toHaveLength(2);
   });
 });
+
+describe('detectPods: the cluster read', () => {
+  const pod = () => parsePod(kubeFixture('pod-exit1-crashloop'));
+  const reader = (clusterRef?: { name: string; named: boolean }): ClusterReader => ({
+    ...createDumpReader({ kind: 'List', items: [] }), ...(clusterRef ? { clusterRef } : {}),
+  });
+
+  it('labels what it finds with the cluster and scopes fingerprints of a named one', async () => {
+    const p = pod();
+    const plain = await detectPods(reader(), p.namespace, [p]);
+    const a = await detectPods(reader({ name: 'a', named: true }), p.namespace, [p]);
+    const b = await detectPods(reader({ name: 'b', named: true }), p.namespace, [p]);
+    expect(plain.found.map((f) => f.cluster)).toEqual([undefined]);
+    expect(a.found.map((f) => f.cluster)).toEqual(['a']);
+    expect(a.clusterRef).toEqual({ name: 'a', named: true });
+    expect(new Set([plain, a, b].map((r) => r.found[0]!.fingerprint)).size).toBe(3);
+  });
+
+  it('labels but does not scope the fingerprints of a cluster known only by its kubeconfig', async () => {
+    const p = pod();
+    const plain = await detectPods(reader(), p.namespace, [p]);
+    const kind = await detectPods(reader({ name: 'kind-kind', named: false }), p.namespace, [p]);
+    expect(kind.found[0]!.cluster).toBe('kind-kind');
+    expect(kind.found[0]!.fingerprint).toBe(plain.found[0]!.fingerprint);
+  });
+});

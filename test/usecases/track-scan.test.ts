@@ -86,6 +86,19 @@ describe('trackScan', () => {
     expect(analyses[0]!.incidentId).toBe(posted().id);
   });
 
+  it('resolves only its own cluster\'s incidents when another cluster has a namespace of the same name', async () => {
+    setup(new Date('2025-03-04T11:00:00Z'));
+    const mine = posted({ id: 'inc-a', fingerprint: 'oom-aaaa', cluster: 'a' });
+    const theirs = posted({ id: 'inc-b', fingerprint: 'oom-bbbb', cluster: 'b' });
+    const legacy = posted({ id: 'inc-old', fingerprint: 'oom-0ld' });
+    for (const r of [mine, theirs, legacy]) await store.claim(r.fingerprint, r);
+    const scan = await trackScan(deps, { ...result([]), clusterRef: { name: 'a', named: true } }, { resolveMissing: true });
+    expect(scan.resolved.map((r) => r.id).sort()).toEqual(['inc-a', 'inc-old']);
+    expect((await store.get('inc-b'))?.status).toBe('open');
+    const audit = await deps.audit.latest(5);
+    expect(audit.filter((e) => e.action === 'incident_resolved').map((e) => e.subject?.cluster).sort()).toEqual(['a', undefined]);
+  });
+
   it('resolves a quiet incident whose pod is gone on a full scan, but not from a single-pod watch event', async () => {
     setup(new Date('2025-03-04T11:00:00Z'));
     await store.claim(posted().fingerprint, posted());

@@ -76,10 +76,13 @@ export interface CreateMetricsOptions {
   onSourceError?: (source: 'queue_depth' | 'incidents_open', err: unknown) => void;
   /** Bound on each scrape-time source; default 2000 ms. */
   sourceTimeoutMs?: number;
+  /** Labels on every series, e.g. { cluster: "prod-eu" } when several clusters share dashboards. */
+  labels?: Record<string, string>;
 }
 
 export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   const registry = new Registry();
+  if (options.labels) registry.setDefaultLabels(options.labels);
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const reportError = options.onSourceError ?? (() => {});
   const sourceTimeoutMs = options.sourceTimeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;

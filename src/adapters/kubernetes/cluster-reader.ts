@@ -1,6 +1,7 @@
 // ClusterReader over the Kubernetes API (read-only: get/list only). The API's JSON becomes core
 // snapshots here (read as plain JSON, page by page); failures become AppErrors with k8s_* codes.
 import { apiErrorStatus, toK8sError, type K8sAction } from './k8s-error.ts';
+import type { ClusterRef } from '../../core/cluster/cluster-ref.ts';
 import type { KubeConfig } from './vendor/client-node.js';
 import { isAppError } from '../../core/errors.ts';
 import { parseEvent, parseNode, parsePod } from '../../core/kube/parse.ts';
@@ -22,6 +23,8 @@ export interface ClusterReaderOptions {
    * 6.5 KiB of heap each (bench/RESULTS.md). A namespace that would pass it is not remembered.
    */
   maxRememberedPods?: number;
+  /** The cluster this reader reads, carried by the incidents found through it. */
+  clusterRef?: ClusterRef;
 }
 
 interface Remembered {
@@ -128,6 +131,7 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
   }
 
   return {
+    ...(opts.clusterRef ? { clusterRef: opts.clusterRef } : {}),
     async listPods(namespace): Promise<PodSnapshot[]> {
       const previous = remembered.get(namespace);
       const next = new Map<string, Remembered>();

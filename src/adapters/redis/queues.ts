@@ -16,9 +16,21 @@ import {
   type ThreadJob,
 } from '../../core/jobs.ts';
 import type { JobQueue, Logger } from '../../ports.ts';
+import type { ClusterRef } from '../../core/cluster/cluster-ref.ts';
 
 export const QUEUE_NAMES = { scan: 'scan', analyze: 'analyze', thread: 'thread' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/**
+ * The BullMQ queue a kind of job of a cluster goes to. Scans and analyses read the cluster, so a
+ * named cluster has its own ("scan@prod-eu"), consumed only by its agents; an agent without
+ * CLUSTER_NAME keeps the plain names. Thread questions need only Redis and the LLM: one queue for
+ * all. BullMQ forbids ":" in queue names; CLUSTER_NAME has no "%", so escaping ":" stays one-to-one.
+ */
+export function clusterQueueName(kind: QueueName, cluster: ClusterRef | undefined): string {
+  if (kind === QUEUE_NAMES.thread || !cluster?.named) return kind;
+  return `${kind}@${cluster.name.replace(/:/g, '%3A')}`;
+}
 
 export interface JobData {
   scan: ScanJob;
@@ -94,6 +106,8 @@ export interface QueuesOptions {
   /** BullMQ key prefix (e.g. "sre:bull"); tests use a unique one. */
   prefix: string;
   logger?: Logger;
+  /** This agent's cluster: its scans and analyses go to that cluster's queues. */
+  cluster?: ClusterRef;
 }
 
 export interface ScanSchedule {
@@ -118,13 +132,25 @@ export interface Queues extends JobQueue {
 
 export function createQueues(opts: QueuesOptions): Queues {
   const base = { connection: opts.connection, prefix: opts.prefix };
-  const scan = new Queue<ScanJob>(QUEUE_NAMES.scan, { ...base, defaultJobOptions: JOB_DEFAULTS.scan });
-  const analyze = new Queue<AnalyzeJob>(QUEUE_NAMES.analyze, { ...base, defaultJobOptions: JOB_DEFAULTS.analyze });
-  const thread = new Queue<ThreadJob>(QUEUE_NAMES.thread, { ...base, defaultJobOptions: JOB_DEFAULTS.thread });
-  const all = [scan, analyze, thread] as const;
   // Without a listener BullMQ prints every connection error of a queue to stderr, once per reconnect
   // attempt. The connection's own listener already logs the outage once (connection.ts).
-  for (const q of all) q.on('error', (err: Error) => opts.logger?.debug({ queue: q.name, err: err.message }, 'queue connection error'));
+  const quiet = <T>(q: Queue<T>): Queue<T> => {
+    q.on('error', (err: Error) => opts.logger?.debug({ queue: q.name, err: err.message }, 'queue connection error'));
+    return q;
+  };
+  const scan = quiet(new Queue<ScanJob>(clusterQueueName('scan', opts.cluster), { ...base, defaultJobOptions: JOB_DEFAULTS.scan }));
+  const analyze = quiet(new Queue<AnalyzeJob>(clusterQueueName('analyze', opts.cluster), { ...base, defaultJobOptions: JOB_DEFAULTS.analyze }));
+  const thread = quiet(new Queue<ThreadJob>(QUEUE_NAMES.thread, { ...base, defaultJobOptions: JOB_DEFAULTS.thread }));
+  const all = [['scan', scan], ['analyze', analyze], ['thread', thread]] as const;
+  // Scan queues of other clusters, opened when a scan is routed there.
+  const otherScans = new Map<string, Queue<ScanJob>>();
+  const scanQueueOf = (cluster: ClusterRef | undefined): Queue<ScanJob> => {
+    const name = cluster ? clusterQueueName('scan', cluster) : scan.name;
+    if (name === scan.name) return scan;
+    let q = otherScans.get(name);
+    if (!q) otherScans.set(name, (q = quiet(new Queue<ScanJob>(name, { ...base, defaultJobOptions: JOB_DEFAULTS.scan }))));
+    return q;
+  };
 
   const schedulePrefix = scanSchedulerId('');
 
@@ -150,9 +176,9 @@ export function createQueues(opts: QueuesOptions): Queues {
     analyze,
     thread,
 
-    async enqueueScan(job) {
-      const data = ScanJobSchema.parse(job);
-      const added = await scan.add(QUEUE_NAMES.scan, data);
+    async enqueueScan(job, cluster) {
+      const data = ScanJobSchema.parse(cluster ? { ...job, cluster: cluster.name } : job);
+      const added = await scanQueueOf(cluster).add(QUEUE_NAMES.scan, data);
       return { jobId: String(added.id) };
     },
 
@@ -189,15 +215,16 @@ export function createQueues(opts: QueuesOptions): Queues {
     async depths() {
       const states = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
       const rows: Array<{ queue: string; state: string; count: number }> = [];
-      for (const q of all) {
+      // By kind: the cluster is a label of every metric already.
+      for (const [kind, q] of all) {
         const counts = await q.getJobCounts(...states);
-        for (const state of states) rows.push({ queue: q.name, state, count: counts[state] ?? 0 });
+        for (const state of states) rows.push({ queue: kind, state, count: counts[state] ?? 0 });
       }
       return rows;
     },
 
     async close() {
-      await Promise.all(all.map((q) => q.close()));
+      await Promise.all([...all.map(([, q]) => q.close()), ...[...otherScans.values()].map((q) => q.close())]);
     },
   };
 }
@@ -226,6 +253,8 @@ export interface WorkerOptions {
   concurrency: number;
   logger: Logger;
   permanentCodes?: ReadonlySet<ErrorCode>;
+  /** The cluster whose scan and analyze queues this worker consumes (see clusterQueueName). */
+  cluster?: ClusterRef;
 }
 
 export interface RunningWorker {
@@ -262,7 +291,7 @@ export function startWorker<N extends QueueName>(queue: N, handler: JobHandler<J
     }
   };
 
-  const worker = new Worker(queue, processor, {
+  const worker = new Worker(clusterQueueName(queue, opts.cluster), processor, {
     connection: opts.connection,
     prefix: opts.prefix,
     concurrency: Math.max(1, Math.floor(opts.concurrency)),

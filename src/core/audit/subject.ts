@@ -20,11 +20,12 @@ export const AuditSubjectSchema = z.strictObject({
 });
 export type AuditSubject = z.infer<typeof AuditSubjectSchema>;
 
-/** The subject of an incident (a report, or a detection the scan found), optionally in a named cluster. */
-export function auditSubject(incident: { detection: Detection; workload: WorkloadRef; fingerprint: string }, cluster?: string): AuditSubject {
+/** The subject of an incident (a report, or a detection the scan found), in the cluster it carries or `cluster`. */
+export function auditSubject(incident: { detection: Detection; workload: WorkloadRef; fingerprint: string; cluster?: string | undefined }, cluster?: string): AuditSubject {
   const d = incident.detection;
+  const where = incident.cluster ?? cluster;
   return {
-    ...(cluster ? { cluster } : {}),
+    ...(where ? { cluster: where } : {}),
     namespace: d.namespace,
     workload: { kind: incident.workload.kind, name: incident.workload.name },
     pod: d.pod,

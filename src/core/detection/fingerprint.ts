@@ -8,13 +8,19 @@ import { problemGroup } from './family.ts';
 
 export { workloadFromOwner } from '../kube/workload.ts';
 
-/** The canonical string the fingerprint hashes; exposed for logs and tests. */
-export function fingerprintKey(d: Detection, workload: WorkloadRef): string {
+/**
+ * The canonical string the fingerprint hashes; exposed for logs and tests. A named cluster
+ * (CLUSTER_NAME) leads the key; without one the key is the one stored fingerprints were made
+ * from, so they stay valid.
+ */
+export function fingerprintKey(d: Detection, workload: WorkloadRef, cluster?: string): string {
   // A node is cluster-wide: the namespaces that see its evictions share its one incident.
-  if (problemGroup(d.kind) === 'node') return JSON.stringify(['v1', '*', 'Node', d.nodeName ?? workload.name, '', 'node']);
-  return JSON.stringify(['v1', d.namespace, workload.kind, workload.name, d.container, problemGroup(d.kind)]);
+  const parts = problemGroup(d.kind) === 'node'
+    ? ['v1', '*', 'Node', d.nodeName ?? workload.name, '', 'node']
+    : ['v1', d.namespace, workload.kind, workload.name, d.container, problemGroup(d.kind)];
+  return JSON.stringify(cluster === undefined ? parts : ['cluster', cluster, ...parts]);
 }
 
-export function fingerprint(d: Detection, workload: WorkloadRef, hash: (s: string) => string = fnv1a64): string {
-  return `${problemGroup(d.kind)}-${hash(fingerprintKey(d, workload))}`;
+export function fingerprint(d: Detection, workload: WorkloadRef, hash: (s: string) => string = fnv1a64, cluster?: string): string {
+  return `${problemGroup(d.kind)}-${hash(fingerprintKey(d, workload, cluster))}`;
 }

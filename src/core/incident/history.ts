@@ -6,6 +6,8 @@ import { approvedLimit } from '../recommend/approved.ts';
 export interface IncidentHistoryItem {
   id: string;
   fingerprint: string;
+  /** The cluster it happened in, when recorded. */
+  cluster?: string;
   status: IncidentReport['status'];
   kind: IncidentReport['detection']['kind'];
   container: string;
@@ -33,6 +35,7 @@ function historyItem(r: IncidentReport): IncidentHistoryItem {
   return {
     id: r.id,
     fingerprint: r.fingerprint,
+    ...(r.cluster !== undefined ? { cluster: r.cluster } : {}),
     status: r.status,
     kind: r.detection.kind,
     container: r.detection.container,

@@ -44,7 +44,8 @@ export function incidentsReply(reports: readonly IncidentReport[]): string {
   if (reports.length === 0) return 'No open incidents.';
   const head = [`*Open incidents* (${reports.length}):`];
   const items = reports.map((r) => {
-    const label = esc(`${r.detection.kind} (${incidentFamily(r.detection.kind)}) ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`, 150);
+    const where = r.cluster ? `${r.cluster}/${r.detection.namespace}` : r.detection.namespace;
+    const label = esc(`${r.detection.kind} (${incidentFamily(r.detection.kind)}) ${r.workload.kind}/${r.workload.name} in ${where}`, 150);
     const title = r.slack ? `<${messageLink(r.slack)}|${label}>` : label;
     const status = r.status === 'open' ? (hasResourceDecision(r.detection.kind) ? 'awaiting a decision' : 'open') : r.status;
     return `• ${title} — ${status}, ${plural(r.occurrences, 'occurrence')}, last seen ${slackDate(r.lastSeen)}`;
@@ -80,8 +81,9 @@ export function historyReply(asked: string, entries: readonly WorkloadHistoryEnt
     const items = h.incidents.map((i) => {
       const decided = i.decision ? `; ${decisionLine(i.decision)}` : '';
       const resolved = i.resolvedAt ? `; resolved ${slackDate(i.resolvedAt)}` : '';
+      const cluster = i.cluster ? ` on cluster ${esc(i.cluster, 100)}` : '';
       return (
-        `• ${slackDate(i.firstSeen)} ${esc(i.kind, 40)} (${incidentFamily(i.kind)}) in container ${esc(i.container, 63)}: limit ${esc(i.memoryLimit ?? 'none', 20)}, ` +
+        `• ${slackDate(i.firstSeen)} ${esc(i.kind, 40)} (${incidentFamily(i.kind)}) in container ${esc(i.container, 63)}${cluster}: limit ${esc(i.memoryLimit ?? 'none', 20)}, ` +
         `recommended ${esc(i.recommendedLimit, 20)}, ${plural(i.occurrences, 'occurrence')}, ${i.status}${decided}${resolved}`
       );
     });

@@ -48,7 +48,9 @@ export interface RenderIncidentOptions {
 }
 
 function header(r: IncidentReport): Block {
-  const text = `${STATUS_EMOJI[r.status]} ${kindLabel(r.detection.kind)}: ${r.workload.kind}/${r.workload.name} in ${r.detection.namespace}`;
+  // The cluster leads the place when known: one channel may serve several clusters.
+  const where = r.cluster ? `${r.cluster}/${r.detection.namespace}` : r.detection.namespace;
+  const text = `${STATUS_EMOJI[r.status]} ${kindLabel(r.detection.kind)}: ${r.workload.kind}/${r.workload.name} in ${where}`;
   return { type: 'header', block_id: 'incident_header', text: { type: 'plain_text', text: truncate(text, L.headerText), emoji: true } };
 }
 
@@ -64,7 +66,7 @@ function whatHappened(r: IncidentReport): Block[] {
   const exit = d.exitCode !== undefined ? ` (exit ${d.exitCode})` : '';
   const fields = [
     md(`*Pod*\n${name(d.pod)}`),
-    md(`*Namespace*\n${name(d.namespace)}`),
+    md(`*Namespace*\n${name(d.namespace)}${r.cluster ? ` in cluster ${name(r.cluster)}` : ''}`),
     md(`*Workload*\n${name(`${r.workload.kind}/${r.workload.name}`)}`),
     md(`*Container*\n${name(d.container)} (${d.containerType})`),
     md(`*Node*\n${name(d.nodeName ?? r.node?.name)}${pressure ? ' ⚠️ MemoryPressure' : ''}`),

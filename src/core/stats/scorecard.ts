@@ -40,6 +40,8 @@ export interface Scorecard {
   rows: ScorecardRow[];
   /** Incidents per family (memory, crash...), in the families' order. */
   families?: Partial<Record<IncidentFamily, number>>;
+  /** Incidents per cluster, most first; those stored before clusters were recorded are not counted. */
+  clusters?: Array<{ cluster: string; incidents: number }>;
 }
 
 /** Median; the mean of the two middle values for an even count. */
@@ -122,7 +124,10 @@ export function computeScorecard(reports: readonly IncidentReport[], opts: { now
   });
   rows.sort((a, b) => b.incidents - a.incidents || a.model.localeCompare(b.model) || a.promptVersion.localeCompare(b.promptVersion));
   const families = familyCounts(reports.map((r) => r.detection.kind));
-  return { now: opts.now, incidents: reports.length, ...(since !== undefined ? { since } : {}), rows, families };
+  const perCluster = new Map<string, number>();
+  for (const r of reports) if (r.cluster !== undefined) perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
+  const clusters = [...perCluster].map(([cluster, incidents]) => ({ cluster, incidents })).sort((a, b) => b.incidents - a.incidents || a.cluster.localeCompare(b.cluster));
+  return { now: opts.now, incidents: reports.length, ...(since !== undefined ? { since } : {}), rows, families, ...(clusters.length > 0 ? { clusters } : {}) };
 }
 
 /** "850 ms", "8.4 s", "14 min", "95 min", "3.5 h", "2.1 d": whole minutes up to two hours. */
@@ -167,7 +172,9 @@ export function renderScorecard(card: Scorecard): string {
   const head = `*Model scorecard* — ${card.incidents} incident${card.incidents === 1 ? '' : 's'}${card.since ? ` since ${escapeMrkdwn(isoDay(card.since))}` : ''} (as of ${escapeMrkdwn(isoDay(card.now))})`;
   if (card.rows.length === 0) return `${head}\nNo incidents within retention yet: nothing to score.`;
   const byFamily = Object.entries(card.families ?? {}).map(([f, n]) => `${f} ${n}`);
-  const parts = [byFamily.length > 0 ? `${head}\nBy family: ${byFamily.join(' · ')}` : head, ...card.rows.slice(0, ROWS_SHOWN).map(rowText)];
+  const byCluster = (card.clusters ?? []).slice(0, 20).map((c) => `${escapeMrkdwn(truncate(c.cluster, 60))} ${c.incidents}`);
+  const summary = [head, ...(byFamily.length > 0 ? [`By family: ${byFamily.join(' · ')}`] : []), ...(byCluster.length > 0 ? [`By cluster: ${byCluster.join(' · ')}`] : [])].join('\n');
+  const parts = [summary, ...card.rows.slice(0, ROWS_SHOWN).map(rowText)];
   if (card.rows.length > ROWS_SHOWN) parts.push(`_… ${card.rows.length - ROWS_SHOWN} more model/prompt combinations_`);
   return truncate(parts.join('\n\n'), TEXT_MAX);
 }

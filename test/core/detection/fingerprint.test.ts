@@ -59,3 +59,25 @@ describe('fingerprint', () => {
     expect(fingerprint(base, web, (s) => `len${s.length}`)).toBe(`oom-len${fingerprintKey(base, web).length}`);
   });
 });
+
+describe('fingerprint across clusters', () => {
+  // Values earlier versions stored: an install without CLUSTER_NAME must keep finding its incidents.
+  it.each([
+    ['a workload incident', base, web, 'oom-72cc451c58ecb88b'],
+    ['an eviction', { ...base, kind: 'EvictedMemory' as const, nodeName: 'node-1' }, { kind: 'Node', name: 'node-1' }, 'eviction-36feef69cf2c626a'],
+  ])('is unchanged for %s when no cluster is named', (_, d, w, stored) => {
+    expect(fingerprint(d, w)).toBe(stored);
+    expect(fingerprint(d, w, undefined, undefined)).toBe(stored);
+  });
+
+  it('differs per named cluster, and from the unnamed one, for the same workload', () => {
+    const prints = [undefined, 'a', 'b', 'a/b'].map((c) => fingerprint(base, web, undefined, c));
+    expect(new Set(prints).size).toBe(4);
+    for (const fp of prints) expect(fp).toMatch(/^oom-[0-9a-f]{16}$/);
+    expect(fingerprint(base, web, undefined, 'a')).toBe(fingerprint(structuredClone(base), { ...web }, undefined, 'a'));
+  });
+
+  it('leads the key with the cluster, so no namespace can imitate it', () => {
+    expect(JSON.parse(fingerprintKey(base, web, 'prod-eu'))).toEqual(['cluster', 'prod-eu', ...JSON.parse(fingerprintKey(base, web))]);
+  });
+});
