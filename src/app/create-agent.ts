@@ -26,6 +26,8 @@ import { createSlackApp, type SlackApp } from '../adapters/slack/app.ts';
 import { isAppError } from '../core/errors.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
 import { familyReported } from '../core/policy/evaluate.ts';
+import { incidentFamily } from '../core/detection/family.ts';
+import { sourceOf } from '../core/incident/source.ts';
 import type { IncidentKind } from '../core/model.ts';
 import { createLogger } from '../logging.ts';
 import { systemClock, type ClusterReader, type Clock, type LlmClient, type Logger } from '../ports.ts';
@@ -149,7 +151,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
       waited('analyze', job.enqueuedAt);
       const result = await runAnalysis(analysisDeps, job.data);
       if (result.outcome === 'posted' || result.outcome === 'stored') {
-        metrics.incidentsDetectedTotal.inc({ kind: job.data.found.detection.kind });
+        const { kind } = job.data.found.detection;
+        metrics.incidentsDetectedTotal.inc({ kind, family: incidentFamily(kind), source: sourceOf(job.data.found).kind });
       }
       const reason = result.report?.diagnosis.fallbackReason;
       if (reason && result.outcome !== 'already-posted') metrics.llmFallbacksTotal.inc({ reason });

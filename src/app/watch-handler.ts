@@ -25,7 +25,7 @@ export function createWatchHandler(deps: WatchHandlerDeps) {
     if (detectIncidents([pod]).length === 0) return;
     try {
       const detected = await detectPods(deps.cluster, pod.namespace, [pod]);
-      const summary = await trackScan(deps.track, detected, { resolveMissing: false });
+      const summary = await trackScan(deps.track, detected, { resolveMissing: false, source: { kind: 'watch' } });
       const now = deps.clock.now().getTime();
       for (const found of detected.found) {
         const at = found.detection.lastTerminatedAt ? Date.parse(found.detection.lastTerminatedAt) : NaN;

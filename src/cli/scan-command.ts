@@ -91,7 +91,7 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
       podsChecked += result.podsChecked;
       if (result.found.length === 0) continue;
       const events = await cluster.listEvents(ns).catch(() => []);
-      reports.push(...await inOrder(result.found, inFlight, (found) => analyzeIncident(analyzeDeps, found, { events })));
+      reports.push(...await inOrder(result.found, inFlight, (found) => analyzeIncident(analyzeDeps, { ...found, source: { kind: 'scan' } }, { events })));
     }
 
     if (values.json) {

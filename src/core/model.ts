@@ -134,6 +134,16 @@ export const IncidentFamilySchema = z.enum(['memory', 'crash', 'image', 'config'
 export type IncidentFamily = z.infer<typeof IncidentFamilySchema>;
 
 
+/**
+ * Where an incident was found: a scheduled or requested scan, the pod watch, a Warning event (its
+ * reason as name) or an Alertmanager alert (its alertname as name).
+ */
+export const IncidentSourceSchema = z.object({
+  kind: z.enum(['scan', 'watch', 'event', 'alert']),
+  name: z.string().max(200).optional(),
+});
+export type IncidentSource = z.infer<typeof IncidentSourceSchema>;
+
 /** The growth line of a leak forecast, kept so the recommendation can size the limit from it. */
 export const LeakTrendSchema = z.object({
   /** Working-set growth, bytes per minute (> 0 for a forecast). */
@@ -290,6 +300,8 @@ export const IncidentReportSchema = z.object({
   similar: z.array(SimilarIncidentSchema).optional(),
   /** Prometheus signals of the container, pod and node in the window before the incident. */
   signals: IncidentSignalsSchema.optional(),
+  /** Where the incident was first found (absent on reports stored before sources were kept: a scan). */
+  source: IncidentSourceSchema.optional(),
 });
 export type IncidentReport = z.infer<typeof IncidentReportSchema>;
 
@@ -301,5 +313,7 @@ export const FoundIncidentSchema = z.object({
   workload: WorkloadRefSchema,
   fingerprint: z.string(),
   pod: PodSnapshotSchema,
+  /** Where it was found; trackScan stamps the batch's source on those without one. */
+  source: IncidentSourceSchema.optional(),
 });
 export type FoundIncident = z.infer<typeof FoundIncidentSchema>;

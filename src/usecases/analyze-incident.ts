@@ -79,6 +79,7 @@ export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, o
     occurrences: 1,
     previousIncidentIds: [],
     ...(signals ? { signals } : {}),
+    ...(found.source ? { source: found.source } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { auditSubject } from '../core/audit/subject.ts';
 import type { IncidentReport } from '../core/model.ts';
 import { approvedMemory } from '../core/recommend/approved.ts';
 import type { AuditLog, ChatNotifier, IncidentThreads, Logger, OnceLocks } from '../ports.ts';
+import { sourceOf, sourceTag } from '../core/incident/source.ts';
 
 /** Long enough for one post; short enough that a retry after a failed post gets its turn. */
 const POST_LOCK_SECONDS = 30;
@@ -43,7 +44,7 @@ export async function postIncidentOnce(deps: PostDeps, report: IncidentReport): 
   const posted = (await deps.store.setSlackRef(report.id, ref)) ?? { ...report, slack: ref };
   await deps.audit.append({
     actor: 'system', action: 'incident_posted', incidentId: posted.id, outcome: 'posted', ...auditFacts(posted),
-    details: { channel: ref.channel, ts: ref.ts, diagnosis: posted.diagnosis.source },
+    details: { channel: ref.channel, ts: ref.ts, diagnosis: posted.diagnosis.source, source: sourceTag(sourceOf(posted)) },
   });
   deps.logger.info({ incidentId: posted.id, channel: ref.channel, ts: ref.ts }, 'incident posted');
   return posted;

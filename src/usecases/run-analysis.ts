@@ -8,6 +8,7 @@ import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.ts';
 import { similarLine } from '../core/similar/summary.ts';
 import type { SimilarIncidents } from './similar-incidents.ts';
 import { refreshMessage } from './track-scan.ts';
+import { sourceOf, sourceTag } from '../core/incident/source.ts';
 
 export interface RunAnalysisDeps extends AnalyzeDeps {
   store: IncidentRecords & IncidentThreads & OnceLocks;
@@ -56,7 +57,8 @@ export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promi
   const claim = await deps.store.claim(job.fingerprint, analyzed);
   if (!claim.created) return { outcome: 'already-posted', report: await ensurePosted(deps, claim.report, log) };
   if (!deps.notifier) {
-    await deps.audit.append({ actor: 'system', action: 'incident_posted', incidentId: claim.report.id, outcome: 'stored (no Slack configured)', ...auditFacts(claim.report) });
+    await deps.audit.append({ actor: 'system', action: 'incident_posted', incidentId: claim.report.id, outcome: 'stored (no Slack configured)', ...auditFacts(claim.report),
+      details: { diagnosis: claim.report.diagnosis.source, source: sourceTag(sourceOf(claim.report)) } });
     await deps.similar?.index(claim.report);
     return { outcome: 'stored', report: claim.report };
   }

@@ -31,7 +31,7 @@ export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<Track
     }
     const throttling = deps.throttling ? await deps.throttling(job.namespace, detected.pods) : undefined;
     if (throttling?.judged) detected.found.push(...await toFoundIncidents(deps.cluster, job.namespace, throttling.detections, detected.pods));
-    summary = await trackScan(deps, detected, { resolveMissing: true, ...(throttling && !throttling.judged ? { unjudged: ['CpuThrottling' as const] } : {}) });
+    summary = await trackScan(deps, detected, { resolveMissing: true, source: { kind: 'scan' }, ...(throttling && !throttling.judged ? { unjudged: ['CpuThrottling' as const] } : {}) });
   } catch (err) {
     deps.onScanned?.(job, 'error');
     // One line for the operator too: a scan answered to a user is not retried, so nothing else logs it.

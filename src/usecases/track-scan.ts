@@ -7,7 +7,7 @@ import { auditSubject } from '../core/audit/subject.ts';
 import { ownsIncident } from '../core/cluster/cluster-ref.ts';
 import { postIncidentOnce } from './post-incident.ts';
 import { isMuted, unmute } from '../core/incident/attention.ts';
-import type { FoundIncident, IncidentKind, IncidentReport } from '../core/model.ts';
+import type { FoundIncident, IncidentKind, IncidentReport, IncidentSource } from '../core/model.ts';
 import type { AuditLog, ChatNotifier, Clock, IncidentHistoryIndex, IncidentRecords, IncidentStore, JobQueue, Logger } from '../ports.ts';
 import type { DetectResult } from './detect-namespace.ts';
 
@@ -38,6 +38,8 @@ export interface TrackSummary {
 export interface TrackOptions {
   /** A full namespace scan may resolve incidents it no longer sees; a single-pod watch event may not. */
   resolveMissing: boolean;
+  /** Where this batch came from; a found incident that names no source of its own gets this one. */
+  source: IncidentSource;
   /** Kinds this scan could not judge (Prometheus failed): their open incidents are kept as they are. */
   unjudged?: readonly IncidentKind[];
 }
@@ -50,7 +52,8 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
   const now = deps.clock.now();
   const seen = new Map<string, FoundIncident>();
 
-  for (const found of result.found) {
+  for (const batchFound of result.found) {
+    const found: FoundIncident = batchFound.source ? batchFound : { ...batchFound, source: opts.source };
     // A family the namespace's policy turned off is not tracked: no post, no analysis.
     if (deps.reported && !deps.reported(found.detection.namespace, found.detection.kind)) continue;
     seen.set(found.fingerprint, found);

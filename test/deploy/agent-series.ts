@@ -19,7 +19,7 @@ export async function exportedSeries(): Promise<Map<string, Set<string>>> {
   const m = createMetrics();
   m.scansTotal.inc({ namespace: 'demo', trigger: 'schedule', outcome: 'ok' });
   m.scanDurationSeconds.observe(1);
-  m.incidentsDetectedTotal.inc({ kind: 'OOMKilled' });
+  m.incidentsDetectedTotal.inc({ kind: 'OOMKilled', family: 'memory', source: 'watch' });
   m.incidentsOpen.set(1);
   m.llmCallsTotal.inc({ model: 'mistral', outcome: 'ok' });
   m.llmLatencySeconds.observe({ model: 'mistral' }, 1);

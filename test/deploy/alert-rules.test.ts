@@ -139,7 +139,7 @@ describeWithTools('alert rules (PrometheusRule) with promtool', [findHelm(), fin
   it('the series check catches a misspelt metric or label', async () => {
     const exported = await exportedSeries();
     expect(seriesProblems('sum(rate(kube_ai_sre_scan_total{job="x"}[5m]))', exported)).toEqual([expect.stringContaining('kube_ai_sre_scan_total: not a series')]);
-    expect(seriesProblems('sum by (family) (kube_ai_sre_incidents_detected_total{job="x"})', exported)).toEqual(['by (family): no selected series has that label']);
+    expect(seriesProblems('sum by (severity) (kube_ai_sre_incidents_detected_total{job="x"})', exported)).toEqual(['by (severity): no selected series has that label']);
     expect(seriesProblems('kube_ai_sre_scans_total{job="x", outcom="error"}', exported)).toEqual([expect.stringContaining('has no label outcom')]);
   });
 

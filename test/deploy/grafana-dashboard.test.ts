@@ -56,7 +56,7 @@ describe('Grafana dashboard', () => {
   });
 
   it.each([
-    ['incidents by kind', /incidents detected by kind/i, /sum by \(kind\)/],
+    ['incidents by family and kind', /incidents detected by family and kind/i, /sum by \(family, kind\)/],
     ['detection latency', /detection latency/i, /kube_ai_sre_detection_latency_seconds_bucket/],
     ['LLM latency', /llm latency/i, /kube_ai_sre_llm_latency_seconds_bucket/],
     ['LLM fallbacks', /llm fallbacks by reason/i, /kube_ai_sre_llm_fallbacks_total/],

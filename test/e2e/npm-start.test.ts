@@ -87,7 +87,7 @@ describeWithCluster('npm start', () => {
     });
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(text).toMatch(/^kube_ai_sre_scans_total\{namespace="[^"]+",trigger="schedule",outcome="ok"\} [1-9]/m);
-    expect(text).toMatch(/^kube_ai_sre_incidents_detected_total\{kind="OOMCrashLoop"\} 1$/m);
+    expect(text).toMatch(/^kube_ai_sre_incidents_detected_total\{kind="OOMCrashLoop",family="memory",source="(?:scan|watch)"\} 1$/m);
     expect(text).toMatch(/^kube_ai_sre_llm_calls_total\{model="mistral",outcome="ok"\} 1$/m);
     expect(text).toContain('kube_ai_sre_queue_depth');
     // Structured JSON logs, no secrets.

@@ -52,7 +52,7 @@ describe('trackScan and CPU throttling', () => {
 
   it('keeps the incident open while the throttling is still measured, however quiet', async () => {
     const report = await openThrottling();
-    const summary = await trackScan(deps, scan([running(report)]), { resolveMissing: true });
+    const summary = await trackScan(deps, scan([running(report)]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(summary.resolved).toEqual([]);
     expect(summary.known.map((r) => r.id)).toEqual([report.id]);
     expect((await store.get(report.id))?.status).toBe('open');
@@ -60,13 +60,13 @@ describe('trackScan and CPU throttling', () => {
 
   it('resolves it once Prometheus no longer measures it', async () => {
     const report = await openThrottling();
-    const summary = await trackScan(deps, scan([], [running(report).pod]), { resolveMissing: true });
+    const summary = await trackScan(deps, scan([], [running(report).pod]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(summary.resolved.map((r) => r.id)).toEqual([report.id]);
   });
 
   it('leaves it as it is when Prometheus could not be asked', async () => {
     const report = await openThrottling();
-    const summary = await trackScan(deps, scan([], [running(report).pod]), { resolveMissing: true, unjudged: ['CpuThrottling'] });
+    const summary = await trackScan(deps, scan([], [running(report).pod]), { resolveMissing: true, source: { kind: 'scan' }, unjudged: ['CpuThrottling'] });
     expect(summary.resolved).toEqual([]);
     expect((await store.get(report.id))?.status).toBe('open');
   });

@@ -55,17 +55,28 @@ describe('trackScan', () => {
   it('queues one analysis for a new incident, keyed by its occurrence', async () => {
     setup();
     const found = foundIncident();
-    const summary = await trackScan(deps, result([found]), { resolveMissing: true });
+    const summary = await trackScan(deps, result([found]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(summary.queuedNew).toEqual([found.fingerprint]);
     expect(analyses).toHaveLength(1);
     expect(analyses[0]).toMatchObject({ fingerprint: found.fingerprint, namespace: 'demo', pod: found.detection.pod });
     expect(analyses[0]!.incidentId).toBeUndefined();
   });
 
+  it.each([
+    { batch: { kind: 'scan' as const }, own: undefined, queued: { kind: 'scan' } },
+    { batch: { kind: 'watch' as const }, own: undefined, queued: { kind: 'watch' } },
+    { batch: { kind: 'event' as const, name: 'BackOff' }, own: { kind: 'alert' as const, name: 'KubePodCrashLooping' }, queued: { kind: 'alert', name: 'KubePodCrashLooping' } },
+  ])('sends the analysis where the incident was found: batch $batch.kind, own $own.kind', async ({ batch, own, queued }) => {
+    setup();
+    const found = { ...foundIncident(), ...(own ? { source: own } : {}) };
+    await trackScan(deps, result([found]), { resolveMissing: true, source: batch });
+    expect(analyses[0]!.found.source).toEqual(queued);
+  });
+
   it('leaves an unchanged open incident alone: no analysis, no Slack update', async () => {
     setup();
     await store.claim(posted().fingerprint, posted());
-    const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true });
+    const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(summary.known.map((r) => r.id)).toEqual([posted().id]);
     expect(analyses).toEqual([]);
     expect(updates).toEqual([]);
@@ -76,12 +87,12 @@ describe('trackScan', () => {
     await store.claim(posted().fingerprint, posted());
     const base = foundIncident(posted());
     const again = { ...base, detection: { ...base.detection, restartCount: 5, lastTerminatedAt: '2025-03-04T09:14:00Z' } };
-    await trackScan(deps, result([again]), { resolveMissing: true });
+    await trackScan(deps, result([again]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(updates.map((u) => [u.occurrences, u.detection.restartCount])).toEqual([[2, 5]]);
     expect(analyses).toEqual([]);
 
     const resized = { ...base, detection: { ...base.detection, memoryLimit: '256Mi', lastTerminatedAt: '2025-03-04T09:14:30Z' } };
-    await trackScan(deps, result([resized]), { resolveMissing: true });
+    await trackScan(deps, result([resized]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(analyses).toHaveLength(1);
     expect(analyses[0]!.incidentId).toBe(posted().id);
   });
@@ -102,9 +113,9 @@ describe('trackScan', () => {
   it('resolves a quiet incident whose pod is gone on a full scan, but not from a single-pod watch event', async () => {
     setup(new Date('2025-03-04T11:00:00Z'));
     await store.claim(posted().fingerprint, posted());
-    const watch = await trackScan(deps, result([]), { resolveMissing: false });
+    const watch = await trackScan(deps, result([]), { resolveMissing: false, source: { kind: 'watch' } });
     expect(watch.resolved).toEqual([]);
-    const scan = await trackScan(deps, result([]), { resolveMissing: true });
+    const scan = await trackScan(deps, result([]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(scan.resolved.map((r) => r.status)).toEqual(['resolved']);
     expect(updates.at(-1)?.status).toBe('resolved');
     const audit = await deps.audit.latest(5);
@@ -116,7 +127,7 @@ describe('trackScan', () => {
     await store.claim(posted().fingerprint, posted());
     const base = foundIncident(posted());
     const again = { ...base, detection: { ...base.detection, restartCount: 5, lastTerminatedAt: '2025-03-04T09:14:00Z' } };
-    await Promise.all([trackScan(deps, result([again]), { resolveMissing: false }), trackScan(deps, result([again]), { resolveMissing: true })]);
+    await Promise.all([trackScan(deps, result([again]), { resolveMissing: false, source: { kind: 'watch' } }), trackScan(deps, result([again]), { resolveMissing: true, source: { kind: 'scan' } })]);
     expect((await store.get(posted().id))?.occurrences).toBe(2);
   });
 
@@ -126,12 +137,12 @@ describe('trackScan', () => {
     await store.decide(posted().id, { action: 'approve', userId: 'U0SREALICE', at: '2025-03-04T09:13:00Z' });
     const base = foundIncident(posted());
     // Same crash, limits changed (the approved change was applied): no re-analysis of the decided one.
-    await trackScan(deps, result([{ ...base, detection: { ...base.detection, memoryLimit: '256Mi' } }]), { resolveMissing: true });
+    await trackScan(deps, result([{ ...base, detection: { ...base.detection, memoryLimit: '256Mi' } }]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(analyses).toEqual([]);
     expect((await store.get(posted().id))?.status).toBe('approved');
     // It crashes again at the new limit: the decided incident is closed and a new one analyzed.
     const again = { ...base, detection: { ...base.detection, memoryLimit: '256Mi', lastTerminatedAt: '2025-03-04T09:14:30Z' } };
-    const summary = await trackScan(deps, result([again]), { resolveMissing: true });
+    const summary = await trackScan(deps, result([again]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(summary.queuedNew).toEqual([base.fingerprint]);
     expect(analyses).toHaveLength(1);
     expect(analyses[0]!.incidentId).toBeUndefined();
@@ -144,7 +155,7 @@ describe('trackScan', () => {
     setup();
     const unposted = posted({ slack: undefined });
     await store.claim(unposted.fingerprint, unposted);
-    await trackScan(deps, result([foundIncident(unposted)]), { resolveMissing: true });
+    await trackScan(deps, result([foundIncident(unposted)]), { resolveMissing: true, source: { kind: 'scan' } });
     expect((await store.get(unposted.id))?.slack).toEqual({ channel: 'C0INCIDENTS', ts: '1.1' });
     const audit = await deps.audit.latest(5);
     expect(audit.map((e) => e.action)).toContain('incident_posted');
@@ -157,7 +168,7 @@ describe('trackScan', () => {
     await store.claim(leak.fingerprint, leak);
     const found = foundIncident(leak);
     const running = { ...found, pod: { ...found.pod, containers: found.pod.containers.map((c) => ({ ...c, ready: true, state: { kind: 'running' as const } })) } };
-    const summary = await trackScan(deps, result([running]), { resolveMissing: true });
+    const summary = await trackScan(deps, result([running]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(summary.resolved).toEqual([]);
     expect((await store.get(leak.id))?.status).toBe('open');
   });
@@ -166,7 +177,7 @@ describe('trackScan', () => {
     setup(new Date('2025-03-04T11:00:00Z'));
     await store.claim(posted().fingerprint, posted());
     await store.resolve(posted().id, '2025-03-04T10:00:00Z');
-    const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true });
+    const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(summary.queuedNew).toEqual([]);
     expect(analyses).toEqual([]);
   });
@@ -181,7 +192,7 @@ describe('trackScan', () => {
       await mute(posted());
       const base = foundIncident(posted());
       const again = { ...base, detection: { ...base.detection, restartCount: 5, lastTerminatedAt: '2025-03-04T09:14:00Z' } };
-      const summary = await trackScan(deps, result([again]), { resolveMissing: true });
+      const summary = await trackScan(deps, result([again]), { resolveMissing: true, source: { kind: 'scan' } });
       expect(updates).toEqual([]);
       expect(analyses).toEqual([]);
       expect(summary.known.map((r) => r.occurrences)).toEqual([2]);
@@ -191,7 +202,7 @@ describe('trackScan', () => {
     it('stays silent when its incident resolved and came back unchanged: no new incident, no analysis', async () => {
       setup();
       await mute(posted());
-      const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true });
+      const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true, source: { kind: 'scan' } });
       expect(summary.queuedNew).toEqual([]);
       expect(analyses).toEqual([]);
     });
@@ -202,7 +213,7 @@ describe('trackScan', () => {
       await mute(posted());
       const base = foundIncident(posted());
       const newForm = { ...base, detection: { ...base.detection, memoryLimit: '256Mi' } };
-      await trackScan(deps, result([newForm]), { resolveMissing: true });
+      await trackScan(deps, result([newForm]), { resolveMissing: true, source: { kind: 'scan' } });
       expect(await store.getMute(posted().fingerprint)).toBeUndefined();
       expect((await store.get(posted().id))?.mute).toBeUndefined();
       expect(analyses).toHaveLength(1);
@@ -214,7 +225,7 @@ describe('trackScan', () => {
     it('is forgotten once it has ended', async () => {
       setup();
       await mute(posted(), '2025-03-04T09:00:00.000Z');
-      const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true });
+      const summary = await trackScan(deps, result([foundIncident(posted())]), { resolveMissing: true, source: { kind: 'scan' } });
       expect(summary.queuedNew).toEqual([posted().fingerprint]);
     });
   });
@@ -223,7 +234,7 @@ describe('trackScan', () => {
     setup();
     const found = foundIncident();
     deps = { ...deps, reported: (_ns, kind) => kind !== found.detection.kind };
-    const summary = await trackScan(deps, result([found]), { resolveMissing: true });
+    const summary = await trackScan(deps, result([found]), { resolveMissing: true, source: { kind: 'scan' } });
     expect(summary).toMatchObject({ queuedNew: [], known: [], recurred: [] });
     expect(analyses).toEqual([]);
   });

@@ -43,7 +43,7 @@ export type OpenIncidentsSource = () => Promise<number>;
 export interface Metrics {
   readonly scansTotal: LabeledCounter<'namespace' | 'trigger' | 'outcome'>;
   readonly scanDurationSeconds: PlainHistogram;
-  readonly incidentsDetectedTotal: LabeledCounter<'kind'>;
+  readonly incidentsDetectedTotal: LabeledCounter<'kind' | 'family' | 'source'>;
   readonly incidentsOpen: PlainGauge;
   readonly llmCallsTotal: LabeledCounter<'model' | 'outcome'>;
   readonly llmLatencySeconds: LabeledHistogram<'model'>;
@@ -133,7 +133,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   return {
     scansTotal: counter('scans_total', 'Namespace scans by trigger (schedule, command, watch) and outcome.', ['namespace', 'trigger', 'outcome']),
     scanDurationSeconds: histogram('scan_duration_seconds', 'Time to scan one namespace.', [], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]),
-    incidentsDetectedTotal: counter('incidents_detected_total', 'New or changed incidents by kind.', ['kind']),
+    incidentsDetectedTotal: counter('incidents_detected_total', 'New or changed incidents by kind, family and where they were found.', ['kind', 'family', 'source']),
     incidentsOpen,
     llmCallsTotal: counter('llm_calls_total', 'LLM calls by model and outcome (ok or an error code).', ['model', 'outcome']),
     llmLatencySeconds: histogram('llm_latency_seconds', 'LLM call latency.', ['model'], [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300]),

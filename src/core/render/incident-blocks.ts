@@ -13,6 +13,7 @@ import { signalBlocks } from './signal-blocks.ts';
 import { approvedMemory } from '../recommend/approved.ts';
 import { hasResourceDecision, incidentFamily, kindLabel } from '../detection/family.ts';
 import { describeMuteDuration, MUTE_DURATIONS, type MuteDuration } from '../incident/attention.ts';
+import { describeSource, sourceOf } from '../incident/source.ts';
 
 export const APPROVE_ACTION_ID = 'incident_approve';
 export const REJECT_ACTION_ID = 'incident_reject';
@@ -73,6 +74,7 @@ function whatHappened(r: IncidentReport): Block[] {
     md(`*${occurrenceLabel(d.kind)} / restarts*\n${r.occurrences} seen · ${d.restartCount} restart${d.restartCount === 1 ? '' : 's'}`),
     md(`*Memory limit / request*\n${name(d.memoryLimit)} / ${name(d.memoryRequest)}`),
     md(`*When*\n${slackDate(when)}${r.firstSeen !== when ? `\nfirst seen ${slackDate(r.firstSeen)}` : ''}`),
+    md(`*Found by*\n${foundBy(r)}`),
   ];
   const blocks: Block[] = [
     {
@@ -88,6 +90,11 @@ function whatHappened(r: IncidentReport): Block[] {
     blocks.push({ type: 'context', block_id: 'incident_facts', elements: [md(facts.join(' · '))] });
   }
   return blocks;
+}
+
+function foundBy(r: IncidentReport): string {
+  const { what, name: sourceName } = describeSource(sourceOf(r));
+  return sourceName ? `${what} ${name(sourceName)}` : what;
 }
 
 function rootCause(r: IncidentReport): Block {

@@ -42,7 +42,7 @@ describe('createMetrics', () => {
 
   it('records counters, gauges and histograms with their labels', async () => {
     const m = createMetrics({ defaultMetrics: false });
-    m.incidentsDetectedTotal.inc({ kind: 'oom_killed' }, 2);
+    m.incidentsDetectedTotal.inc({ kind: 'oom_killed', family: 'memory', source: 'watch' }, 2);
     m.llmCallsTotal.inc({ model: 'mistral', outcome: 'llm_timeout' });
     m.llmLatencySeconds.observe({ model: 'mistral' }, 7);
     m.slackRateLimitedTotal.inc({ method: 'chat.postMessage' });
@@ -52,7 +52,7 @@ describe('createMetrics', () => {
     const end = m.queueWaitSeconds.startTimer({ queue: 'analyze' });
     end();
     const text = await m.scrape();
-    expect(text).toContain('kube_ai_sre_incidents_detected_total{kind="oom_killed"} 2');
+    expect(text).toContain('kube_ai_sre_incidents_detected_total{kind="oom_killed",family="memory",source="watch"} 2');
     expect(text).toContain('kube_ai_sre_llm_calls_total{model="mistral",outcome="llm_timeout"} 1');
     expect(text).toContain('kube_ai_sre_llm_latency_seconds_bucket{le="10",model="mistral"} 1');
     expect(text).toContain('kube_ai_sre_llm_latency_seconds_bucket{le="5",model="mistral"} 0');
