@@ -103,7 +103,7 @@ describe('trackScan', () => {
     const theirs = posted({ id: 'inc-b', fingerprint: 'oom-bbbb', cluster: 'b' });
     const legacy = posted({ id: 'inc-old', fingerprint: 'oom-0ld' });
     for (const r of [mine, theirs, legacy]) await store.claim(r.fingerprint, r);
-    const scan = await trackScan(deps, { ...result([]), clusterRef: { name: 'a', named: true } }, { resolveMissing: true });
+    const scan = await trackScan(deps, { ...result([]), clusterRef: { name: 'a', named: true } }, { resolveMissing: true, source: { kind: 'scan' } });
     expect(scan.resolved.map((r) => r.id).sort()).toEqual(['inc-a', 'inc-old']);
     expect((await store.get('inc-b'))?.status).toBe('open');
     const audit = await deps.audit.latest(5);
