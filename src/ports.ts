@@ -11,6 +11,7 @@ import type { AuditVerifyOptions, AuditVerifyResult } from './core/audit/verify-
 import type { IncidentHistory } from './core/incident/history.ts';
 import type { PromSeries } from './core/signals/series.ts';
 import type { ClusterRef } from './core/cluster/cluster-ref.ts';
+import type { ClusterHeartbeat, ClusterStatus } from './core/cluster/heartbeat.ts';
 
 // Types the core owns and these ports carry, re-exported for the adapters that implement them.
 export type { AuditVerifyOptions } from './core/audit/verify-result.ts';
@@ -244,6 +245,18 @@ export interface JobQueue {
   enqueueScan(job: ScanJob, cluster?: ClusterRef): Promise<{ jobId: string }>;
   enqueueAnalyze(job: AnalyzeJob): Promise<{ jobId: string }>;
   enqueueThread(job: ThreadJob): Promise<{ jobId: string }>;
+}
+
+// ---- Clusters --------------------------------------------------------------------------------
+
+/** The agents sharing this Redis, one cluster each, found by their heartbeats. Errors are AppError (`store_unavailable`). */
+export interface ClusterDirectory {
+  /** Records that this agent is alive (and renews its cluster's expiry). */
+  beat(heartbeat: ClusterHeartbeat): Promise<void>;
+  /** This agent stops: its heartbeat goes at once. */
+  leave(cluster: string, instance: string): Promise<void>;
+  /** Every cluster seen lately, live ones first. */
+  list(): Promise<ClusterStatus[]>;
 }
 
 // ---- Usage metrics (leak forecasting) -------------------------------------------------------

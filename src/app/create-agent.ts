@@ -37,6 +37,9 @@ import { runScanJob, type ScanJobDeps } from '../usecases/run-scan-job.ts';
 import { hasModel, instrumentLlm } from './instrument-llm.ts';
 import { createWatchHandler } from './watch-handler.ts';
 import { clusterRef, createAuditing } from './audit-wiring.ts';
+import { startHeartbeat, type Heartbeat } from './cluster-heartbeat.ts';
+import { agentVersion } from '../config/agent-version.ts';
+import { createClusterHeartbeats } from '../adapters/redis/cluster-heartbeats.ts';
 import { ownsIncident } from '../core/cluster/cluster-ref.ts';
 import { countAuditFailures } from './count-audit-failures.ts';
 import { prometheusSignals } from './prometheus-signals.ts';
@@ -79,6 +82,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   const connections: Redis[] = [redis, workerRedis, queueRedis];
 
   const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });
+  // Three missed beats and the cluster counts as gone for the other agents.
+  const clusters = createClusterHeartbeats({ redis, prefix: config.KEY_PREFIX, clock, ttlMs: 3 * config.CLUSTER_HEARTBEAT_SECONDS * 1000, logger });
   const auditing = createAuditing(config, { redis, clock, kubeConfig });
   const audit = countAuditFailures(auditing.audit, metrics.auditAppendFailuresTotal);
   const queues: Queues = createQueues({ connection: queueRedis, prefix: `${config.KEY_PREFIX}bull`, logger, cluster: self });
@@ -106,7 +111,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
         channelId: config.SLACK_CHANNEL_ID as string,
         store, audit, queue: queues, policies, clock, logger,
         stats: createScorecard({ store, clock }),
-        auditChannelId: config.AUDIT_CHANNEL_ID, cluster: auditing.cluster,
+        auditChannelId: config.AUDIT_CHANNEL_ID, cluster: auditing.cluster, self, clusters,
         // Every 429 is counted as it is answered; a call that still fails after its retries is an error.
         onRateLimited: (method) => metrics.slackRateLimitedTotal.inc({ method }),
         onSlackError: (method, error) => metrics.slackApiErrorsTotal.inc({ method, error }),
@@ -175,7 +180,10 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   let work: WorkStart | undefined;
   let namespaces: string[] = [];
   let stopCheckpoints: (() => void) | undefined;
+  let heartbeat: Heartbeat | undefined;
   const shutdown = async (): Promise<void> => {
+    // First, so the other agents stop routing scans here at once.
+    await heartbeat?.stop();
     stopCheckpoints?.();
     await work?.stop();
     if (namespaceRefresh) clearInterval(namespaceRefresh);
@@ -196,7 +204,10 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     if (!configured && !namespaceRefresh) {
       namespaceRefresh = setInterval(() => {
         allowedNamespaces(cluster, logger)
-          .then((latest) => queues.syncScanSchedules(latest, everyMs))
+          .then(async (latest) => {
+            await queues.syncScanSchedules(latest, everyMs);
+            namespaces = latest;
+          })
           .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the namespaces to scan'));
       }, Math.max(everyMs, 60_000));
       namespaceRefresh.unref();
@@ -219,6 +230,10 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     // probes and Slack, /readyz says what it waits for, and the work begins when it answers.
     work = await beginWork(startScansAndWatch, { logger });
     if (!work.begun) logger.warn({ reason: work.waiting }, 'started without the API server answering: scans and the pod watch begin when it does');
+    heartbeat = await startHeartbeat({
+      directory: clusters, self, version: agentVersion(), clock, logger, everyMs: config.CLUSTER_HEARTBEAT_SECONDS * 1000,
+      namespaces: () => (namespaces.length > 0 || !configured ? namespaces : config.SCAN_NAMESPACES), allNamespaces: !configured,
+    });
     if (slack) await slack.start();
     if (slack) stopCheckpoints = auditing.startCheckpoints({ notifier: slack.notifier, locks: store, logger });
     health = await startHealthServer({
@@ -245,7 +260,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
           }
         : {}) },
     });
-    logger.info({ healthPort: health.port, slackPort: slack?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'kube-ai-sre-agent started');
+    logger.info({ cluster: self.name, healthPort: health.port, slackPort: slack?.port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'kube-ai-sre-agent started');
   } catch (err) {
     await shutdown();
     throw err;

@@ -29,6 +29,8 @@ export const EnvSchema = z
     KUBECONFIG: z.string().optional(),
     /** The cluster's name in audit entries and checkpoints; the kubeconfig's cluster name when unset (none in-cluster). */
     CLUSTER_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,99}$/, 'letters, digits and . _ : @ / - (at most 100)').optional(),
+    /** Seconds between this agent's heartbeats; other agents see its cluster as gone after three missed ones. */
+    CLUSTER_HEARTBEAT_SECONDS: intIn(1, 3600).default(15),
     SCAN_NAMESPACES: list.default([]),
     SCAN_INTERVAL_SECONDS: intIn(5, 86_400).default(60),
     WATCH_ENABLED: bool.default(true),

@@ -126,6 +126,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ...(deps.stats ? { stats: deps.stats } : {}),
     ...(deps.auditChannelId ? { auditChannelId: deps.auditChannelId } : {}),
     ...(deps.cluster ? { cluster: deps.cluster } : {}),
+    ...(deps.self ? { self: deps.self } : {}),
+    ...(deps.clusters ? { clusters: deps.clusters } : {}),
     ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}),
     ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
   };

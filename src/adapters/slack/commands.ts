@@ -2,7 +2,11 @@
 // answers later through the response_url; reads from Redis answer through respond(). Everything
 // the user sees is ephemeral, and nothing a user types can crash the listener.
 import type { App, RespondFn } from '@slack/bolt';
-import { isAppError } from '../../core/errors.ts';
+import { AppError, isAppError } from '../../core/errors.ts';
+import type { ClusterRef } from '../../core/cluster/cluster-ref.ts';
+import type { ScanRoute } from '../../core/cluster/route-scan.ts';
+import { clustersReply, scanRouteRefusal } from '../../core/render/cluster-replies.ts';
+import { findScanRoute } from '../../usecases/find-scan-route.ts';
 import { parseCommand, type SreCommand } from '../../core/commands/parse-command.ts';
 import { effectivePolicy } from '../../core/policy/evaluate.ts';
 import { auditReply, historyReply, incidentsReply, policiesOverviewReply, policyReply } from '../../core/render/command-replies.ts';
@@ -54,11 +58,14 @@ async function answer(deps: SlackHandlerDeps, cmd: Exclude<SreCommand, { type: '
     case 'stats':
       if (!deps.stats) return 'Stats are unavailable: this agent runs without a stats source.';
       return deps.stats();
+    case 'clusters':
+      if (!deps.clusters) return deps.self ? `This agent watches cluster \`${escapeMrkdwn(deps.self.name)}\` and keeps no heartbeats of others.` : 'This agent keeps no cluster heartbeats.';
+      return clustersReply(await deps.clusters.list());
   }
 }
 
-async function startScan(deps: SlackHandlerDeps, namespace: string, who: Invocation, respond: RespondFn): Promise<void> {
-  const log = deps.logger.child({ command: 'scan', namespace, userId: who.userId });
+async function startScan(deps: SlackHandlerDeps, namespace: string, cluster: ClusterRef | undefined, who: Invocation, respond: RespondFn): Promise<void> {
+  const log = deps.logger.child({ command: 'scan', namespace, cluster: cluster?.name, userId: who.userId });
   try {
     const actor = auditActor(who.userId);
     const name = await userDisplayName(deps, who.userId, who.userName || undefined);
@@ -66,11 +73,12 @@ async function startScan(deps: SlackHandlerDeps, namespace: string, who: Invocat
       actor,
       ...(name ? { actorName: name.slice(0, 200) } : {}),
       action: 'scan_requested',
-      subject: { namespace },
+      subject: { namespace, ...(cluster?.name ? { cluster: cluster.name } : {}) },
       outcome: 'queued',
       details: { channel: who.channelId },
     });
-    const { jobId } = await deps.queue.enqueueScan({ namespace, trigger: 'slash', requestedBy: who.userId, responseUrl: who.responseUrl });
+    const job = { namespace, trigger: 'slash' as const, requestedBy: who.userId, responseUrl: who.responseUrl };
+    const { jobId } = cluster?.name ? await deps.queue.enqueueScan(job, cluster) : await deps.queue.enqueueScan(job);
     log.info({ jobId }, 'scan queued');
   } catch (err) {
     log.error({ err: errorMessage(err) }, 'scan could not be queued');
@@ -93,6 +101,21 @@ async function checkpoint(deps: SlackHandlerDeps, who: Invocation): Promise<stri
   return `Audit checkpoint posted in <#${c.ref.channel}>: seq ${c.seq}, hash \`${c.hash}\`. \`kube-ai-sre audit verify --against-slack\` checks the trail against it.`;
 }
 
+const ROUTE_WAIT_MS = 1_500;
+
+/** The route, or the error that kept it from being found (a Redis that does not answer in time). */
+async function withinAck(lookup: Promise<ScanRoute>): Promise<ScanRoute | { ok: false; error: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ ok: false; error: unknown }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: new AppError('store_unavailable', 'cluster heartbeats did not answer in time') }), ROUTE_WAIT_MS);
+  });
+  try {
+    return await Promise.race([lookup.catch((error: unknown) => ({ ok: false as const, error })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function registerCommands(app: App, deps: SlackHandlerDeps, commandName = SRE_COMMAND): void {
   app.command(commandName, async ({ ack, command, respond }) => {
     const who: Invocation = {
@@ -112,8 +135,18 @@ export function registerCommands(app: App, deps: SlackHandlerDeps, commandName =
       return;
     }
     if (cmd.type === 'scan') {
-      await ack({ response_type: 'ephemeral', text: `Scanning ${escapeMrkdwn(cmd.namespace)}… new incidents go to the incident channel; the summary comes here.` });
-      await startScan(deps, cmd.namespace, who, respond);
+      // Routing reads Redis, so it is bounded: Slack wants the ack within 3 s.
+      const route = await withinAck(findScanRoute(deps, { namespace: cmd.namespace, ...(cmd.cluster !== undefined ? { cluster: cmd.cluster } : {}) }));
+      if (!route.ok) {
+        const text = 'reason' in route ? scanRouteRefusal(route, who.command) : `Scan of ${escapeMrkdwn(cmd.namespace)} not started: ${unavailable(route.error)}`;
+        log.info({ reason: 'reason' in route ? route.reason : 'lookup_failed', cluster: cmd.cluster }, 'scan not routed');
+        await ack({ response_type: 'ephemeral', text });
+        return;
+      }
+      // A named cluster is named back, so it is plain which agent runs the scan.
+      const where = route.cluster.named ? `${escapeMrkdwn(cmd.namespace)} in cluster ${escapeMrkdwn(route.cluster.name)}` : escapeMrkdwn(cmd.namespace);
+      await ack({ response_type: 'ephemeral', text: `Scanning ${where}… new incidents go to the incident channel; the summary comes here.` });
+      await startScan(deps, cmd.namespace, route.cluster, who, respond);
       return;
     }
 

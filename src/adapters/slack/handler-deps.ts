@@ -2,7 +2,8 @@
 // something privately.
 import type { webApi } from '@slack/bolt';
 import type { PolicySet } from '../../core/policy/schema.ts';
-import type { AuditLog, ChatNotifier, Clock, IncidentStore, JobQueue, Logger, UserDirectory } from '../../ports.ts';
+import type { AuditLog, ChatNotifier, Clock, ClusterDirectory, IncidentStore, JobQueue, Logger, UserDirectory } from '../../ports.ts';
+import type { ClusterRef } from '../../core/cluster/cluster-ref.ts';
 import type { DecideRefusal } from '../../usecases/decide.ts';
 import { callSlack, type SlackErrorHook } from './slack-errors.ts';
 
@@ -26,6 +27,9 @@ export interface SlackHandlerDeps {
   auditChannelId?: string;
   /** The cluster's name, shown in checkpoints. */
   cluster?: string;
+  /** This agent's cluster, and the clusters of every agent sharing Redis (for `/sre clusters` and scan routing). */
+  self?: ClusterRef;
+  clusters?: ClusterDirectory;
   onSlackError?: SlackErrorHook;
   onDecision?: DecisionHook;
 }

@@ -11,7 +11,10 @@ export interface WorkloadQuery {
 }
 
 export type SreCommand =
-  | { type: 'scan'; namespace: string }
+  /** `cluster` when typed as `<cluster>/<namespace>`. */
+  | { type: 'scan'; namespace: string; cluster?: string }
+  /** Clusters whose agents report in, with their last heartbeat and version. */
+  | { type: 'clusters' }
   | { type: 'incidents' }
   | { type: 'history'; workload: WorkloadQuery }
   | { type: 'audit'; n: number }
@@ -55,7 +58,21 @@ const KIND_ALIASES: Readonly<Record<string, string>> = {
 /** Kinds an incident's workload can have without a custom controller; searched when none is given. */
 export const WORKLOAD_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
 
-const VERBS = ['scan', 'incidents', 'history', 'audit', 'policy', 'stats', 'help'] as const;
+const VERBS = ['scan', 'incidents', 'history', 'audit', 'policy', 'stats', 'clusters', 'help'] as const;
+
+// As CLUSTER_NAME allows: a cluster name may itself contain "/", a namespace never does.
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,99}$/;
+
+/** `demo` or `<cluster>/demo` (split at the last "/"). */
+export function parseScanTarget(arg: string): { namespace: string; cluster?: string } | { problem: string } {
+  const slash = arg.lastIndexOf('/');
+  const ns = slash < 0 ? arg : arg.slice(slash + 1);
+  if (!isNamespaceName(ns)) return { problem: ns === '' ? `${shown(arg)} names no namespace after the cluster: use <cluster>/<namespace>, e.g. prod-eu/demo.` : namespaceProblem(ns) };
+  if (slash < 0) return { namespace: ns };
+  const cluster = arg.slice(0, slash);
+  if (!CLUSTER_NAME.test(cluster)) return { problem: `${shown(cluster)} is not a cluster name: letters, digits and . _ : @ / - (at most 100). Use <cluster>/<namespace>, e.g. prod-eu/demo.` };
+  return { namespace: ns, cluster };
+}
 
 /** The input as a short quotable excerpt. */
 function shown(s: string): string {
@@ -130,12 +147,14 @@ export function parseCommand(input: unknown): SreCommand {
       return tooMany(0) ?? { type: 'incidents' };
     case 'stats':
       return tooMany(0) ?? { type: 'stats' };
+    case 'clusters':
+      return tooMany(0) ?? { type: 'clusters' };
     case 'scan': {
-      if (args.length === 0) return invalid('`scan` needs a namespace, e.g. `scan demo`.');
+      if (args.length === 0) return invalid('`scan` needs a namespace, e.g. `scan demo` or `scan prod-eu/demo`.');
       const extra = tooMany(1);
       if (extra) return extra;
-      const ns = args[0]!;
-      return isNamespaceName(ns) ? { type: 'scan', namespace: ns } : invalid(namespaceProblem(ns));
+      const target = parseScanTarget(args[0]!);
+      return 'problem' in target ? invalid(target.problem) : { type: 'scan', ...target };
     }
     case 'policy': {
       const extra = tooMany(1);

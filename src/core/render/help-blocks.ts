@@ -11,6 +11,8 @@ export interface HelpCommand {
 
 export const SRE_COMMANDS: readonly HelpCommand[] = [
   { usage: 'scan <namespace>', description: 'Scan a namespace now for OOM kills, OOM restart loops and memory evictions.' },
+  { usage: 'scan <cluster>/<namespace>', description: 'The same in one cluster, when several share this app.' },
+  { usage: 'clusters', description: 'Clusters whose agents report in: last heartbeat, version, namespaces.' },
   { usage: 'incidents', description: 'List open incidents with links to their messages.' },
   { usage: 'history <workload>', description: 'Past incidents and decisions for a workload (e.g. `deployment/checkout`).' },
   { usage: 'audit [n]', description: 'The last n audit entries (default 10) and whether the chain verifies.' },

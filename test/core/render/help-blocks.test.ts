@@ -10,10 +10,10 @@ describe('renderHelp', () => {
     expect(msg).toEqual(golden('help', msg));
     expect(validateMessage(msg)).toBeUndefined();
     const text = allTexts(msg).join('\n');
-    for (const usage of ['scan &lt;namespace&gt;', 'incidents', 'history &lt;workload&gt;', 'audit [n]', 'audit checkpoint', 'policy [namespace]', 'stats', 'help']) {
+    for (const usage of ['scan &lt;namespace&gt;', 'scan &lt;cluster&gt;/&lt;namespace&gt;', 'clusters', 'incidents', 'history &lt;workload&gt;', 'audit [n]', 'audit checkpoint', 'policy [namespace]', 'stats', 'help']) {
       expect(text).toContain(`/sre ${usage}`);
     }
-    expect(SRE_COMMANDS).toHaveLength(8);
+    expect(SRE_COMMANDS).toHaveLength(10);
   });
 
   it('shows an escaped notice first and follows the installed command name', () => {
