@@ -4,7 +4,7 @@ import type { Decision, EventSnapshot, IncidentReport, NodeSnapshot, OwnerRef, P
 import type { VectorMeta } from './core/similar/vector-meta.ts';
 import type { ErrorCode } from './core/errors.ts';
 import type { AuditEntry, AuditEntryInput } from './core/audit/entry.ts';
-import type { AnalyzeJob, ScanJob, ThreadJob } from './core/jobs.ts';
+import type { AlertJob, AnalyzeJob, ScanJob, ThreadJob } from './core/jobs.ts';
 import type { LlmMessage } from './core/llm-message.ts';
 import type { ThreadTurn } from './core/qa/thread-turn.ts';
 import type { AuditVerifyOptions, AuditVerifyResult } from './core/audit/verify-result.ts';
@@ -314,4 +314,19 @@ export interface IncidentVectors {
   put(id: string, model: string, vector: number[], meta: VectorMeta): Promise<void>;
   /** Every vector made by `model` (vectors of another model or size are not comparable). */
   all(model: string): Promise<StoredVector[]>;
+}
+
+// ---- Alertmanager alerts ----------------------------------------------------------------------
+
+/** Takes Alertmanager notifications off the webhook's request path. */
+export interface AlertQueue {
+  /** `key` identifies the notification (a hash of its body): the same notification enqueued twice runs once. */
+  enqueueAlerts(job: AlertJob, key: string): Promise<{ jobId: string }>;
+}
+
+/** Alert fingerprints folded into a flood summary: neither opened nor summarised again while marked. */
+export interface AlertFolds {
+  fold(fingerprints: readonly string[], ttlSeconds: number): Promise<void>;
+  /** Those of `fingerprints` still marked as folded. */
+  folded(fingerprints: readonly string[]): Promise<Set<string>>;
 }

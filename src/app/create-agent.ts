@@ -44,6 +44,7 @@ import { ownsIncident } from '../core/cluster/cluster-ref.ts';
 import { countAuditFailures } from './count-audit-failures.ts';
 import { prometheusSignals } from './prometheus-signals.ts';
 import { beginWork, type WorkStart } from './begin-work.ts';
+import { startAlertIngestion, type AlertIngestion } from './alert-ingestion.ts';
 
 export interface AgentOverrides {
   kubeConfig?: KubeConfig;
@@ -57,6 +58,8 @@ export interface Agent {
   readonly healthPort: number;
   /** Port of the Slack HTTP receiver (HTTP mode only). */
   readonly slackPort: number | undefined;
+  /** Port of the Alertmanager webhook receiver (when ALERTMANAGER_TOKEN is set). */
+  readonly alertmanagerPort: number | undefined;
   readonly metrics: Metrics;
   readonly policies: PolicySet;
   stop(): Promise<void>;
@@ -177,6 +180,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   let namespaceRefresh: NodeJS.Timeout | undefined;
   let watch: PodWatch | undefined;
   let health: HealthServer | undefined;
+  let alerts: AlertIngestion | undefined;
   let work: WorkStart | undefined;
   let namespaces: string[] = [];
   let stopCheckpoints: (() => void) | undefined;
@@ -189,6 +193,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     if (namespaceRefresh) clearInterval(namespaceRefresh);
     await watch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'pod watch did not stop cleanly'));
     await slack?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Slack app did not stop cleanly'));
+    await alerts?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Alertmanager receiver did not stop cleanly'));
     await closeAll({ workers, queues, connections }).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'queues did not close cleanly'));
     await health?.close();
   };
@@ -236,6 +241,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     });
     if (slack) await slack.start();
     if (slack) stopCheckpoints = auditing.startCheckpoints({ notifier: slack.notifier, locks: store, logger });
+    // The same tracking as scans and the watch, with the cluster reader the rules use.
+    alerts = await startAlertIngestion(config, { track: { ...trackDeps, cluster }, queues, redis, metrics, workerOpts, host: overrides.host });
     health = await startHealthServer({
       port: config.HEALTH_PORT,
       host: overrides.host,
@@ -271,6 +278,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   return {
     healthPort: started.port,
     slackPort: slack?.port,
+    alertmanagerPort: alerts?.port,
     metrics,
     policies,
     stop: () => {

@@ -66,6 +66,13 @@ export const EnvSchema = z
     AUDIT_CHANNEL_ID: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel ID such as C0123456789').optional(),
     /** Minutes between audit checkpoints posted to Slack (one per period, when the trail grew); 0 turns them off. Default daily. */
     AUDIT_CHECKPOINT_MINUTES: intIn(0, 525_600).default(1440),
+    /** Bearer token Alertmanager's webhook receiver sends (http_config.authorization); unset: no webhook receiver. */
+    ALERTMANAGER_TOKEN: z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 32)').regex(/^\S+$/, 'no whitespace').optional(),
+    /** Port of the Alertmanager webhook receiver (POST /alertmanager), apart from PORT and HEALTH_PORT. */
+    ALERTMANAGER_PORT: intIn(0, 65535).default(9095),
+    ALERTMANAGER_MAX_BODY_BYTES: intIn(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    /** New alert incidents one notification may open; the rest are folded into one summary message. */
+    ALERTMANAGER_MAX_NEW_INCIDENTS: intIn(1, 1000).default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -80,6 +87,10 @@ function crossFieldProblems(env: Record<string, unknown>): Array<{ variable: str
   }
   if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     problems.push({ variable: 'SLACK_SIGNING_SECRET', message: 'required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)' });
+  }
+  const amPort = Number(env.ALERTMANAGER_PORT ?? 9095);
+  if (env.ALERTMANAGER_TOKEN && amPort !== 0 && [Number(env.PORT ?? 3000), Number(env.HEALTH_PORT ?? 8080)].includes(amPort)) {
+    problems.push({ variable: 'ALERTMANAGER_PORT', message: 'must differ from PORT and HEALTH_PORT (the webhook receiver has its own port)' });
   }
   return problems;
 }

@@ -2,6 +2,7 @@
 // question). Validated when a worker picks a job up, so a malformed job fails once, not forever.
 import { z } from 'zod';
 import { FoundIncidentSchema } from './model.ts';
+import { AlertmanagerWebhookSchema } from './alerts/webhook-payload.ts';
 
 export const ScanTriggerSchema = z.enum(['schedule', 'slash', 'watch']);
 
@@ -22,7 +23,8 @@ export const AnalyzeJobSchema = z.object({
   incidentId: z.string().min(1).optional(),
   fingerprint: z.string().min(1),
   namespace: z.string().min(1).max(253),
-  pod: z.string().min(1).max(253),
+  /** Empty for an incident about no pod (an alert about a node or the cluster). */
+  pod: z.string().max(253),
   /** What the scan saw; the analysis gathers logs and events for it. */
   found: FoundIncidentSchema,
   /** The context hash the analysis is for: one analysis per incident change. */
@@ -40,3 +42,10 @@ export const ThreadJobSchema = z.object({
   text: z.string(),
 });
 export type ThreadJob = z.infer<typeof ThreadJobSchema>;
+
+/** One Alertmanager notification, accepted by the webhook receiver and processed in the background. */
+export const AlertJobSchema = z.object({
+  payload: AlertmanagerWebhookSchema,
+  receivedAt: z.string(),
+});
+export type AlertJob = z.infer<typeof AlertJobSchema>;

@@ -126,6 +126,17 @@ export const IncidentKindSchema = z.enum([
   'RuntimeOOM',
   'JobBackoffLimit',
   'ProcessOOM',
+  // An Alertmanager alert the rules cannot map to a pod or do not flag: one kind per family,
+  // chosen from the alert's name and labels (alerts/alert-family.ts).
+  'MemoryAlert',
+  'CrashAlert',
+  'ImageAlert',
+  'ConfigAlert',
+  'SchedulingAlert',
+  'NodeAlert',
+  'CpuAlert',
+  'IoAlert',
+  'NetworkAlert',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKindSchema>;
 

@@ -7,6 +7,7 @@ import { auditSubject } from '../core/audit/subject.ts';
 import { ownsIncident } from '../core/cluster/cluster-ref.ts';
 import { postIncidentOnce } from './post-incident.ts';
 import { isMuted, unmute } from '../core/incident/attention.ts';
+import { isAlertKind } from '../core/detection/family.ts';
 import type { FoundIncident, IncidentKind, IncidentReport, IncidentSource } from '../core/model.ts';
 import type { AuditLog, ChatNotifier, Clock, IncidentHistoryIndex, IncidentRecords, IncidentStore, JobQueue, Logger } from '../ports.ts';
 import type { DetectResult } from './detect-namespace.ts';
@@ -122,6 +123,8 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
   for (const report of await deps.store.listOpen()) {
     // Namespaces of the same name in other clusters are theirs to resolve.
     if (report.detection.namespace !== result.namespace || !ownsIncident(result.clusterRef, report)) continue;
+    // An incident an alert opened is resolved by the alert's own resolved notification.
+    if (isAlertKind(report.detection.kind)) continue;
     const current = seen.get(report.fingerprint);
     if (!current && !opts.resolveMissing) continue;
     // A leak forecast that is still projected (or throttling still measured) is still an incident, however quiet.
@@ -161,7 +164,8 @@ function unmuteReport(r: IncidentReport): IncidentReport | undefined {
   return result.ok ? result.report : undefined;
 }
 
-async function resolveIncident(deps: TrackDeps, report: IncidentReport, now: Date, outcome: string, details: Record<string, string | number>): Promise<IncidentReport | undefined> {
+/** Resolves an incident, records it in the audit trail and repaints its message; undefined when it was no longer active. */
+export async function resolveIncident(deps: Pick<TrackDeps, 'store' | 'audit' | 'notifier' | 'logger'>, report: IncidentReport, now: Date, outcome: string, details: Record<string, string | number>): Promise<IncidentReport | undefined> {
   const result = await deps.store.resolve(report.id, now.toISOString());
   if (!result.ok) return undefined;
   await deps.audit.append({ actor: 'system', action: 'incident_resolved', incidentId: report.id, subject: auditSubject(report), outcome, details });

@@ -60,6 +60,12 @@ export interface Metrics {
   readonly auditAppendFailuresTotal: LabeledCounter<'action'>;
   readonly watchRestartsTotal: LabeledCounter<'reason'>;
   readonly detectionLatencySeconds: PlainHistogram;
+  /** Requests to the Alertmanager webhook by outcome (accepted, unauthorized, invalid, too_large...). */
+  readonly alertmanagerRequestsTotal: LabeledCounter<'outcome'>;
+  /** Alerts in accepted Alertmanager notifications, by status (firing, resolved). */
+  readonly alertsReceivedTotal: LabeledCounter<'status'>;
+  /** What became of processed alerts: joined a rule incident, opened, known, resolved, folded, ignored. */
+  readonly alertOutcomesTotal: LabeledCounter<'outcome'>;
   /** Registers the callback read on every scrape for `queue_depth{queue,state}`. Replaces any earlier one. */
   setQueueDepthSource(source: QueueDepthSource): void;
   /** Optional: read `incidents_open` from the store on scrape instead of inc/dec bookkeeping. */
@@ -146,6 +152,9 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     auditAppendFailuresTotal: counter('audit_append_failures_total', 'Audit entries that could not be appended (the trail has a gap until they are retried), by the action they recorded.', ['action']),
     decisionsTotal: counter('decisions_total', 'Approve/Reject clicks by action and outcome (recorded, refused, unauthorised...).', ['action', 'outcome']),
     watchRestartsTotal: counter('watch_restarts_total', 'Pod watch restarts by reason.', ['reason']),
+    alertmanagerRequestsTotal: counter('alertmanager_requests_total', 'Requests to the Alertmanager webhook by outcome (accepted, unauthorized, invalid, too_large, unavailable, not_found, method_not_allowed).', ['outcome']),
+    alertsReceivedTotal: counter('alerts_received_total', 'Alerts in accepted Alertmanager notifications, by status.', ['status']),
+    alertOutcomesTotal: counter('alert_outcomes_total', 'Processed alerts by outcome: joined (a rule incident), opened, known (already tracked, or a redelivery), resolved, folded (into a flood summary), ignored.', ['outcome']),
     detectionLatencySeconds: histogram('detection_latency_seconds', 'Time from the container termination to the incident being detected.', [], [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]),
     setQueueDepthSource(source) {
       queueDepthSource = source;

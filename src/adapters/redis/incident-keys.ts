@@ -12,6 +12,7 @@
 //   turns:{id}                   list of thread turns (JSON), capped by the caller's max
 //   seen:{key}                   dedup markers
 //   mute:{fingerprint}           a muted fingerprint (JSON), expiring when the mute ends
+//   alert-fold:{fingerprint}     an alert folded into a flood summary, expiring with the fold
 // Every incident-related key expires `retentionDays` after its last write; history indexes drop
 // ids whose incident has expired when they are read.
 import type { IncidentReport } from '../../core/model.ts';
@@ -34,6 +35,7 @@ export function incidentKeys(prefix: string) {
     turns: (id: string) => `${p}turns:${id}`,
     seen: (k: string) => `${p}seen:${k}`,
     mute: (fp: string) => `${p}mute:${fp}`,
+    alertFold: (fp: string) => `${p}alert-fold:${fp}`,
   };
 }
 

@@ -8,17 +8,19 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { isAppError, type ErrorCode } from '../../core/errors.ts';
 import {
+  AlertJobSchema,
   AnalyzeJobSchema,
   ScanJobSchema,
   ThreadJobSchema,
+  type AlertJob,
   type AnalyzeJob,
   type ScanJob,
   type ThreadJob,
 } from '../../core/jobs.ts';
-import type { JobQueue, Logger } from '../../ports.ts';
+import type { AlertQueue, JobQueue, Logger } from '../../ports.ts';
 import type { ClusterRef } from '../../core/cluster/cluster-ref.ts';
 
-export const QUEUE_NAMES = { scan: 'scan', analyze: 'analyze', thread: 'thread' } as const;
+export const QUEUE_NAMES = { scan: 'scan', analyze: 'analyze', thread: 'thread', alert: 'alert' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /**
@@ -36,12 +38,14 @@ export interface JobData {
   scan: ScanJob;
   analyze: AnalyzeJob;
   thread: ThreadJob;
+  alert: AlertJob;
 }
 
 const SCHEMAS: { [N in QueueName]: z.ZodType<JobData[N]> } = {
   scan: ScanJobSchema,
   analyze: AnalyzeJobSchema,
   thread: ThreadJobSchema,
+  alert: AlertJobSchema,
 };
 
 const DAY_SECONDS = 86_400;
@@ -65,6 +69,13 @@ const JOB_DEFAULTS: { [N in QueueName]: JobsOptions } = {
     backoff: { type: 'exponential', delay: 2_000 },
     removeOnComplete: { age: DAY_SECONDS, count: 5_000 },
     removeOnFail: { age: 7 * DAY_SECONDS, count: 1_000 },
+  },
+  // Kept an hour: Alertmanager's retries of a notification already taken are no-ops meanwhile.
+  alert: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 3_600, count: 1_000 },
+    removeOnFail: { age: 7 * DAY_SECONDS, count: 500 },
   },
 };
 
@@ -96,6 +107,11 @@ export function threadJobId(channel: string, messageTs: string): string {
   return hashedId('thread', channel, messageTs);
 }
 
+/** One processing per Alertmanager notification body, however often it is delivered. */
+export function alertJobId(key: string): string {
+  return hashedId('alert', key);
+}
+
 export function scanSchedulerId(namespace: string): string {
   return `scan-${namespace}`;
 }
@@ -115,10 +131,11 @@ export interface ScanSchedule {
   everyMs: number;
 }
 
-export interface Queues extends JobQueue {
+export interface Queues extends JobQueue, AlertQueue {
   readonly scan: Queue<ScanJob>;
   readonly analyze: Queue<AnalyzeJob>;
   readonly thread: Queue<ThreadJob>;
+  readonly alert: Queue<AlertJob>;
   /** Creates or updates the periodic scan of a namespace (idempotent). */
   upsertScanSchedule(namespace: string, everyMs: number): Promise<void>;
   removeScanSchedule(namespace: string): Promise<boolean>;
@@ -141,7 +158,9 @@ export function createQueues(opts: QueuesOptions): Queues {
   const scan = quiet(new Queue<ScanJob>(clusterQueueName('scan', opts.cluster), { ...base, defaultJobOptions: JOB_DEFAULTS.scan }));
   const analyze = quiet(new Queue<AnalyzeJob>(clusterQueueName('analyze', opts.cluster), { ...base, defaultJobOptions: JOB_DEFAULTS.analyze }));
   const thread = quiet(new Queue<ThreadJob>(QUEUE_NAMES.thread, { ...base, defaultJobOptions: JOB_DEFAULTS.thread }));
-  const all = [['scan', scan], ['analyze', analyze], ['thread', thread]] as const;
+  // Alerts are mapped with this cluster's reader: a named cluster has its own alert queue too.
+  const alert = quiet(new Queue<AlertJob>(clusterQueueName('alert', opts.cluster), { ...base, defaultJobOptions: JOB_DEFAULTS.alert }));
+  const all = [['scan', scan], ['analyze', analyze], ['thread', thread], ['alert', alert]] as const;
   // Scan queues of other clusters, opened when a scan is routed there.
   const otherScans = new Map<string, Queue<ScanJob>>();
   const scanQueueOf = (cluster: ClusterRef | undefined): Queue<ScanJob> => {
@@ -175,6 +194,7 @@ export function createQueues(opts: QueuesOptions): Queues {
     scan,
     analyze,
     thread,
+    alert,
 
     async enqueueScan(job, cluster) {
       const data = ScanJobSchema.parse(cluster ? { ...job, cluster: cluster.name } : job);
@@ -193,6 +213,13 @@ export function createQueues(opts: QueuesOptions): Queues {
       const data = ThreadJobSchema.parse(job);
       const jobId = threadJobId(data.channel, data.messageTs);
       await thread.add(QUEUE_NAMES.thread, data, { jobId });
+      return { jobId };
+    },
+
+    async enqueueAlerts(job, key) {
+      const data = AlertJobSchema.parse(job);
+      const jobId = alertJobId(key);
+      await alert.add(QUEUE_NAMES.alert, data, { jobId });
       return { jobId };
     },
 

@@ -17,7 +17,8 @@ export function incidentLines(d: Detection, pod: PodSnapshot, workload: Workload
   const owner = controllerOwner(pod);
   return [
     `kind: ${d.kind} (reason ${d.reason}${d.exitCode !== undefined ? `, exit code ${d.exitCode}` : ''})`,
-    `pod: ${pod.namespace}/${pod.name} ${kv([['phase', pod.phase], ['qosClass', pod.qosClass], ['startTime', pod.startTime]])}`.trimEnd(),
+    // An incident about no pod (an alert about a node or the cluster) says so.
+    pod.name ? `pod: ${pod.namespace}/${pod.name} ${kv([['phase', pod.phase], ['qosClass', pod.qosClass], ['startTime', pod.startTime]])}`.trimEnd() : `pod: none (namespace ${pod.namespace})`,
     `workload: ${workload.kind}/${workload.name}${owner ? ` (pod owner ${owner.kind}/${owner.name})` : ''}`,
     `container: ${d.container} (${d.containerType}) restarts=${d.restartCount} requests.memory=${d.memoryRequest ?? 'unset'} limits.memory=${d.memoryLimit ?? 'unset'}`,
     ...(d.lastTerminatedAt ? [`last terminated at: ${d.lastTerminatedAt}`] : []),

@@ -5,7 +5,7 @@
 // Problem group names are part of stored fingerprints: never rename one.
 import type { IncidentFamily, IncidentKind } from '../model.ts';
 
-export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'node' | 'job' | 'cpu-throttling' | 'process-oom';
+export type ProblemGroup = 'oom' | 'eviction' | 'leak' | 'crash' | 'image' | 'config' | 'unschedulable' | 'node' | 'job' | 'cpu-throttling' | 'process-oom' | 'alert';
 
 interface KindInfo {
   family: IncidentFamily;
@@ -34,6 +34,29 @@ const KINDS: Record<IncidentKind, KindInfo> = {
   // Warning event says so. Its own group: the container's status never changes, so it cannot
   // share an incident with OOMKilled without the two kinds taking turns on every scan.
   ProcessOOM: { family: 'memory', group: 'process-oom', priority: 1, label: 'Process OOM-killed in a running container' },
+  // Incidents opened by an Alertmanager alert: fingerprinted from the alert, not by these groups.
+  MemoryAlert: { family: 'memory', group: 'alert', priority: 1, label: 'Memory alert' },
+  CrashAlert: { family: 'crash', group: 'alert', priority: 1, label: 'Crash alert' },
+  ImageAlert: { family: 'image', group: 'alert', priority: 1, label: 'Image alert' },
+  ConfigAlert: { family: 'config', group: 'alert', priority: 1, label: 'Config alert' },
+  SchedulingAlert: { family: 'scheduling', group: 'alert', priority: 1, label: 'Scheduling alert' },
+  NodeAlert: { family: 'node', group: 'alert', priority: 1, label: 'Node alert' },
+  CpuAlert: { family: 'cpu', group: 'alert', priority: 1, label: 'CPU alert' },
+  IoAlert: { family: 'io', group: 'alert', priority: 1, label: 'IO alert' },
+  NetworkAlert: { family: 'network', group: 'alert', priority: 1, label: 'Network alert' },
+};
+
+/** The alert kind of each family (an alert the rules do not flag becomes one of these). */
+export const ALERT_KINDS: Readonly<Record<IncidentFamily, IncidentKind>> = {
+  memory: 'MemoryAlert',
+  crash: 'CrashAlert',
+  image: 'ImageAlert',
+  config: 'ConfigAlert',
+  scheduling: 'SchedulingAlert',
+  node: 'NodeAlert',
+  cpu: 'CpuAlert',
+  io: 'IoAlert',
+  network: 'NetworkAlert',
 };
 
 // Families whose incidents carry a resource recommendation that people approve or reject. CPU
@@ -57,7 +80,15 @@ export function kindLabel(kind: IncidentKind): string {
   return KINDS[kind].label;
 }
 
-/** Memory incidents come with a resource change to approve or reject; the rest do not (yet: CPU). */
+/** An incident opened by an Alertmanager alert: it is resolved by the alert, never by a scan. */
+export function isAlertKind(kind: IncidentKind): boolean {
+  return KINDS[kind].group === 'alert';
+}
+
+/**
+ * Memory incidents come with a resource change to approve or reject; the rest do not (yet: CPU).
+ * Nor does an alert: it carries no measured termination to size a limit from.
+ */
 export function hasResourceDecision(kind: IncidentKind): boolean {
-  return RESOURCE_FAMILIES.has(incidentFamily(kind));
+  return RESOURCE_FAMILIES.has(incidentFamily(kind)) && !isAlertKind(kind);
 }

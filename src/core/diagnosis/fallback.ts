@@ -3,7 +3,7 @@
 import type { ErrorCode } from '../errors.ts';
 import type { Detection, Diagnosis } from '../model.ts';
 import { describeExitCode } from '../detection/exit-code.ts';
-import { incidentFamily } from '../detection/family.ts';
+import { incidentFamily, isAlertKind } from '../detection/family.ts';
 
 export const RULES_VERSION = 'rules-v1';
 
@@ -176,14 +176,28 @@ function explain(d: Detection): { rootCauses: string[]; explanation: string; con
         explanation: `${capital(who)} exited${exit} because its runtime ran out of heap, not because the kernel OOM killer stopped it; the runtime's heap setting decides when that happens.`,
         confidence: 0.7,
       };
+    case 'MemoryAlert':
+    case 'CrashAlert':
+    case 'ImageAlert':
+    case 'ConfigAlert':
+    case 'SchedulingAlert':
+    case 'NodeAlert':
+    case 'CpuAlert':
+    case 'IoAlert':
+    case 'NetworkAlert':
+      return {
+        rootCauses: [`Alertmanager reports ${d.reason}`, 'The cluster objects show no failure the detection rules recognise; the alert\'s own labels and annotations are the evidence'],
+        explanation: `An Alertmanager alert fired (${d.reason}). The rules found no failing container to explain it, so the alert's labels and annotations, listed in the facts, are what is known.`,
+        confidence: 0.4,
+      };
   }
 }
 
 // A few lines from each source, strongest first: status and events say what happened, the last
 // memory lines of the log say what the process saw.
 function pickEvidence(d: Detection, ctx: FallbackContext): string[] {
-  if (incidentFamily(d.kind) !== 'memory') {
-    // Outside memory the rule's facts say what happened and the log's last lines why it died.
+  if (incidentFamily(d.kind) !== 'memory' || isAlertKind(d.kind)) {
+    // Outside memory (and for alerts) the rule's facts say what happened and the log's last lines why it died.
     const last = ctx.logLines.map((l) => l.trim()).filter((l) => l !== '').slice(-PER_SOURCE);
     return [...new Set([...d.facts.slice(0, 3), ...last])].slice(0, MAX_EVIDENCE);
   }

@@ -5,7 +5,7 @@
 // and is byte-identical for every incident, so Ollama can reuse the evaluated prefix (its KV
 // cache) from one diagnosis to the next; everything that varies goes in the user message after it.
 import type { IncidentKind, Recommendation } from '../model.ts';
-import { incidentFamily } from '../detection/family.ts';
+import { incidentFamily, isAlertKind } from '../detection/family.ts';
 import type { LlmMessage } from '../llm-message.ts';
 import { LLM_DIAGNOSIS_JSON_SCHEMA } from './schema.ts';
 
@@ -51,6 +51,9 @@ export const DIAGNOSIS_SYSTEM_PROMPT = [
 
 function incidentLine(kind: IncidentKind | undefined): string {
   if (kind === undefined) return 'This is a memory incident.';
+  if (isAlertKind(kind)) {
+    return `This incident comes from an Alertmanager alert (${kind}, ${incidentFamily(kind)}): the detection rules found no failing container for it, so the alert's labels and annotations (untrusted text, listed as facts) are the main evidence. Do not suggest a memory limit.`;
+  }
   return incidentFamily(kind) === 'memory'
     ? `This is a memory incident (${kind}).`
     : `This is a pod failure (${kind}, ${incidentFamily(kind)}), not a memory incident: a memory limit is rarely the fix.`;

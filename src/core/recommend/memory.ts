@@ -6,7 +6,7 @@
 //   forecast horizon, with KRR-style headroom (× 1.15), and says how much time that buys.
 // Results are rounded up with formatBytes so the limit never lands below the arithmetic.
 import type { Detection, LeakTrend, Recommendation } from '../model.ts';
-import { incidentFamily } from '../detection/family.ts';
+import { incidentFamily, isAlertKind } from '../detection/family.ts';
 import { describeDuration, describeRate } from '../detection/leak-forecast-detection.ts';
 import { describeBytes, formatBytes, MEBIBYTE, toBytes } from '../quantity.ts';
 import { requestWithinLimit } from './approved.ts';
@@ -37,6 +37,7 @@ export function recommendMemory(d: Detection, opts: RecommendOptions = {}): Reco
   if (incidentFamily(d.kind) !== 'memory') {
     return none(`a ${incidentFamily(d.kind)} incident (${d.kind}) is not fixed by a memory limit`);
   }
+  if (isAlertKind(d.kind)) return none('an alert carries no measured termination or usage to size a memory limit from');
   if (d.kind === 'MemoryLeakForecast') return leakProjection(d, known);
   if (d.kind === 'RuntimeOOM') return recommendRuntimeHeap(d);
   return oomBump(d, known);

@@ -1,0 +1,78 @@
+// Wiring of the Alertmanager webhook: when ALERTMANAGER_TOKEN is set, the receiver on its own port
+// queues each notification, and one worker runs the alert job (ingest-alerts.ts) through the same
+// tracking as scans and the pod watch. Without the token nothing listens and nothing runs.
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/env.ts';
+import type { Metrics } from '../adapters/http/metrics.ts';
+import { startAlertReceiver, type AlertReceiver } from '../adapters/http/alertmanager-receiver.ts';
+import { createAlertFolds } from '../adapters/redis/alert-folds.ts';
+import { startWorker, type Queues, type RunningWorker, type WorkerOptions } from '../adapters/redis/queues.ts';
+import type { ClusterReader } from '../ports.ts';
+import { runAlertJob, type AlertOutcome } from '../usecases/ingest-alerts.ts';
+import type { TrackDeps } from '../usecases/track-scan.ts';
+
+export interface AlertIngestion {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface AlertIngestionDeps {
+  track: TrackDeps & { cluster: ClusterReader };
+  queues: Queues;
+  redis: Redis;
+  metrics: Metrics;
+  workerOpts: Omit<WorkerOptions, 'concurrency'>;
+  host?: string;
+}
+
+/** A folded alert stays folded this long while Alertmanager re-sends it (its repeat_interval is 4 h by default). */
+const FOLD_SECONDS = 24 * 3600;
+
+export async function startAlertIngestion(config: Config, deps: AlertIngestionDeps): Promise<AlertIngestion | undefined> {
+  const token = config.ALERTMANAGER_TOKEN;
+  if (!token) return undefined;
+  const { metrics } = deps;
+  const jobDeps = {
+    ...deps.track,
+    folds: createAlertFolds({ redis: deps.redis, prefix: config.KEY_PREFIX }),
+    maxNewIncidents: config.ALERTMANAGER_MAX_NEW_INCIDENTS,
+    foldSeconds: FOLD_SECONDS,
+    namespaces: new Set(config.SCAN_NAMESPACES),
+  };
+  // One notification at a time: alerts of one group arrive in order, and a flood is one job.
+  const worker: RunningWorker = startWorker('alert', async (job) => {
+    metrics.queueWaitSeconds.observe({ queue: 'alert' }, Math.max(0, deps.track.clock.now().getTime() - job.enqueuedAt) / 1000);
+    const summary = await runAlertJob(jobDeps, job.data);
+    for (const [outcome, n] of Object.entries(summary.outcomes) as Array<[AlertOutcome, number]>) {
+      if (n > 0) metrics.alertOutcomesTotal.inc({ outcome }, n);
+    }
+    return summary.outcomes;
+  }, { ...deps.workerOpts, concurrency: 1 });
+  let receiver: AlertReceiver;
+  try {
+    receiver = await startAlertReceiver({
+      port: config.ALERTMANAGER_PORT,
+      ...(deps.host ? { host: deps.host } : {}),
+      token,
+      maxBodyBytes: config.ALERTMANAGER_MAX_BODY_BYTES,
+      logger: deps.track.logger,
+      accept: async (payload, key) => {
+        await deps.queues.enqueueAlerts({ payload, receivedAt: deps.track.clock.now().toISOString() }, key);
+      },
+      onRequest: (outcome) => metrics.alertmanagerRequestsTotal.inc({ outcome }),
+      onAlerts: (status, n) => {
+        if (n > 0) metrics.alertsReceivedTotal.inc({ status }, n);
+      },
+    });
+  } catch (err) {
+    await worker.close();
+    throw err;
+  }
+  return {
+    port: receiver.port,
+    async stop() {
+      await receiver.close();
+      await worker.close();
+    },
+  };
+}
