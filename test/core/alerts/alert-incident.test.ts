@@ -66,6 +66,7 @@ describe('alertIncident', () => {
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('ghp_0123456789');
     expect(text).toContain('[REDACTED:');
+    // eslint-disable-next-line no-control-regex -- proving control characters are gone
     for (const fact of found.detection.facts) expect(fact).not.toMatch(/[\u0000-\u001f\u202e]/);
   });
 
