@@ -202,7 +202,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   /** Needs the API server (and Redis); safe to run again after a failure. */
   const startScansAndWatch = async (stopping: () => boolean): Promise<void> => {
     const current = configured ? await answered(cluster, config.SCAN_NAMESPACES) : await allowedNamespaces(cluster, logger);
-    await queues.syncScanSchedules(current, everyMs);
+    // Every namespace of the cluster: spread over the interval rather than all listed at once.
+    await queues.syncScanSchedules(current, everyMs, { spread: !configured });
     namespaces = current;
     logger.info({ namespaces, everySeconds: config.SCAN_INTERVAL_SECONDS }, 'scan schedules in place');
     // Without SCAN_NAMESPACES, namespaces created later get their schedule at the next refresh.
@@ -210,7 +211,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
       namespaceRefresh = setInterval(() => {
         allowedNamespaces(cluster, logger)
           .then(async (latest) => {
-            await queues.syncScanSchedules(latest, everyMs);
+            await queues.syncScanSchedules(latest, everyMs, { spread: true });
             namespaces = latest;
           })
           .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the namespaces to scan'));

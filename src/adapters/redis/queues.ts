@@ -131,17 +131,32 @@ export interface ScanSchedule {
   everyMs: number;
 }
 
+/**
+ * A namespace's place in the scan interval, from a hash of its cluster and name: stable across
+ * restarts and replicas, and spread evenly, so hundreds of namespaces are not listed at once.
+ * Never 0 (BullMQ reads 0 as "no offset").
+ */
+export function scanOffsetMs(namespace: string, everyMs: number, cluster?: string): number {
+  if (everyMs <= 1) return 1;
+  const h = createHash('sha256').update(`${cluster ?? ''}\n${namespace}`).digest().readUInt32BE(0);
+  return 1 + (h % (everyMs - 1));
+}
+
 export interface Queues extends JobQueue, AlertQueue {
   readonly scan: Queue<ScanJob>;
   readonly analyze: Queue<AnalyzeJob>;
   readonly thread: Queue<ThreadJob>;
   readonly alert: Queue<AlertJob>;
-  /** Creates or updates the periodic scan of a namespace (idempotent). */
-  upsertScanSchedule(namespace: string, everyMs: number): Promise<void>;
+  /** Creates or updates the periodic scan of a namespace (idempotent); at `offsetMs` into each interval when given. */
+  upsertScanSchedule(namespace: string, everyMs: number, offsetMs?: number): Promise<void>;
   removeScanSchedule(namespace: string): Promise<boolean>;
   listScanSchedules(): Promise<ScanSchedule[]>;
-  /** Makes the schedules exactly `namespaces` every `everyMs`, removing schedules of other namespaces. */
-  syncScanSchedules(namespaces: readonly string[], everyMs: number): Promise<void>;
+  /**
+   * Makes the schedules exactly `namespaces` every `everyMs`, removing schedules of other
+   * namespaces. With `spread`, each namespace runs at its own offset in the interval (scanOffsetMs)
+   * instead of all at once.
+   */
+  syncScanSchedules(namespaces: readonly string[], everyMs: number, opts?: { spread?: boolean }): Promise<void>;
   /** Job counts per queue and state, for the queue_depth metric. */
   depths(): Promise<Array<{ queue: string; state: string; count: number }>>;
   close(): Promise<void>;
@@ -173,18 +188,23 @@ export function createQueues(opts: QueuesOptions): Queues {
 
   const schedulePrefix = scanSchedulerId('');
 
-  async function listScanSchedules(): Promise<ScanSchedule[]> {
+  /** With the offset BullMQ keeps: the one given, or the creation time's place in the interval. */
+  async function listSchedules(): Promise<Array<ScanSchedule & { offsetMs?: number }>> {
     const schedulers = await scan.getJobSchedulers(0, -1, true);
     return schedulers
       .filter((s) => s.key.startsWith(schedulePrefix) && typeof s.every === 'number')
-      .map((s) => ({ namespace: s.key.slice(schedulePrefix.length), everyMs: Number(s.every) }));
+      .map((s) => ({ namespace: s.key.slice(schedulePrefix.length), everyMs: Number(s.every), ...(s.offset ? { offsetMs: Number(s.offset) } : {}) }));
   }
 
-  async function upsertScanSchedule(namespace: string, everyMs: number): Promise<void> {
+  async function listScanSchedules(): Promise<ScanSchedule[]> {
+    return (await listSchedules()).map(({ namespace, everyMs }) => ({ namespace, everyMs }));
+  }
+
+  async function upsertScanSchedule(namespace: string, everyMs: number, offsetMs?: number): Promise<void> {
     const data = ScanJobSchema.parse({ namespace, trigger: 'schedule' });
     await scan.upsertJobScheduler(
       scanSchedulerId(namespace),
-      { every: everyMs },
+      { every: everyMs, ...(offsetMs ? { offset: offsetMs } : {}) },
       // Scheduled scans are not retried: the next tick is the retry.
       { name: QUEUE_NAMES.scan, data, opts: { attempts: 1, removeOnComplete: JOB_DEFAULTS.scan.removeOnComplete, removeOnFail: { count: 100 } } },
     );
@@ -231,12 +251,23 @@ export function createQueues(opts: QueuesOptions): Queues {
 
     listScanSchedules,
 
-    async syncScanSchedules(namespaces, everyMs) {
+    async syncScanSchedules(namespaces, everyMs, syncOpts = {}) {
       const wanted = new Set(namespaces);
-      for (const s of await listScanSchedules()) {
+      const current = new Map((await listSchedules()).map((s) => [s.namespace, s]));
+      for (const s of current.values()) {
         if (!wanted.has(s.namespace)) await scan.removeJobScheduler(scanSchedulerId(s.namespace));
       }
-      for (const ns of wanted) await upsertScanSchedule(ns, everyMs);
+      for (const ns of wanted) {
+        if (!syncOpts.spread) {
+          await upsertScanSchedule(ns, everyMs);
+          continue;
+        }
+        const offset = scanOffsetMs(ns, everyMs, opts.cluster?.name);
+        const had = current.get(ns);
+        // A scheduler keeps the phase it was created with: one at another offset is made again.
+        if (had && (had.offsetMs !== offset || had.everyMs !== everyMs)) await scan.removeJobScheduler(scanSchedulerId(ns));
+        if (!had || had.offsetMs !== offset || had.everyMs !== everyMs) await upsertScanSchedule(ns, everyMs, offset);
+      }
     },
 
     async depths() {

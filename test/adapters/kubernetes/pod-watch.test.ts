@@ -145,6 +145,20 @@ describeWithCluster('startPodWatch', () => {
     await rec.waitFor(`pod two in ${b}`, (d) => d.pod.namespace === b && d.pod.name === 'two' && d.type === 'ADDED');
   }, CLUSTER_TEST_MS);
 
+  it('watches every namespace through one cluster-wide list and watch, not one per namespace', async () => {
+    const namespaces = [await createNamespace(core, 'wide-a'), await createNamespace(core, 'wide-b'), await createNamespace(core, 'wide-c')];
+    const p = await proxy();
+    const rec = recordDeliveries();
+    const { watch: w } = await watch({ kubeConfig: p.kubeConfig, namespaces: [], onPod: rec.onPod });
+    await w.ready;
+    for (const ns of namespaces) await createPod(ns, 'app');
+    for (const ns of namespaces) await rec.waitFor(`pod app in ${ns}`, (d) => d.pod.namespace === ns && d.pod.name === 'app' && d.type === 'ADDED');
+    const podRequests = p.requests.filter((r) => /\/pods(\?|$)/.test(r.path));
+    // Re-watches after a deadline may happen; each one is the same cluster-wide watch.
+    expect([...new Set(podRequests.filter((r) => r.watch).map((r) => r.path.split('?')[0]))]).toEqual(['/api/v1/pods']);
+    expect(podRequests.every((r) => r.path.startsWith('/api/v1/pods'))).toBe(true);
+  }, CLUSTER_TEST_MS);
+
   it('resumes after its connections are cut, from where it was, without re-listing or re-delivering', async () => {
     const ns = await createNamespace(core, 'watch');
     await createPod(ns, 'api');
