@@ -120,8 +120,7 @@ export async function runAlertJob(deps: AlertJobDeps, job: AlertJob): Promise<Al
   const tracked: FoundIncident[] = [];
   for (const f of found) {
     if (await deps.store.findOpenByFingerprint(f.found.fingerprint)) {
-      tracked.push(f.found);
-      outcomes.known++;
+      tracked.push(f.found); // counted as known below
     } else {
       fresh.push(f);
     }
