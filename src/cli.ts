@@ -80,9 +80,9 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'audit': {
-      const { runAuditCommand } = await import('./cli/audit-command.ts');
+      const [{ runAuditCommand }, { redisTargetOf }] = await Promise.all([import('./cli/audit-command.ts'), import('./adapters/redis/redis-target.ts')]);
       return runAuditCommand(rest, {
-        stdout: out, stderr: err, redisUrl: config.REDIS_URL, keyPrefix: config.KEY_PREFIX,
+        stdout: out, stderr: err, redisUrl: redisTargetOf(config), keyPrefix: config.KEY_PREFIX,
         // --against-slack reads checkpoints with the bot's token from the channel they are posted to.
         slack: {
           botToken: process.env.SLACK_BOT_TOKEN || undefined,

@@ -1,9 +1,12 @@
 // The audit trail as the agent writes it: the Redis chain, wrapped so every entry names the
 // cluster and its actor's display name, and the schedule that posts checkpoints of its head to
-// Slack (AUDIT_CHANNEL_ID, else the incident channel) as a witness outside Redis.
+// Slack (AUDIT_CHANNEL_ID, else the incident channel) as a witness outside Redis. Each entry waits
+// for a replica's confirmation (AUDIT_REPLICA_WAIT_MS); one that gets none is logged with its seq
+// and counted, and stays in the chain as it is.
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.ts';
-import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
+import type { LabeledCounter } from '../adapters/http/metrics.ts';
+import { RedisAuditLog, type ReplicaAck, type UnconfirmedReason } from '../adapters/redis/audit-log.ts';
 import type { AuditLog, ChatNotifier, Clock, Logger, OnceLocks, UserDirectory } from '../ports.ts';
 import { withAuditContext, type AuditContext } from '../usecases/audit-context.ts';
 import { scheduleCheckpoints } from '../usecases/audit-checkpoint.ts';
@@ -35,10 +38,28 @@ export interface Auditing {
   startCheckpoints(deps: { notifier: ChatNotifier; locks: OnceLocks; logger: Logger }): () => void;
 }
 
-export function createAuditing(config: Config, deps: { redis: Redis; clock: Clock; kubeConfig?: ClusterNamed }): Auditing {
+export interface AuditingDeps {
+  redis: Redis;
+  clock: Clock;
+  kubeConfig?: ClusterNamed;
+  logger?: Logger;
+  /** True under Redis Sentinel: a master without replicas is worth a warning then. */
+  replicaExpected?: boolean;
+  unconfirmed?: LabeledCounter<'reason'>;
+}
+
+export function createAuditing(config: Config, deps: AuditingDeps): Auditing {
   const cluster = clusterRef(config, deps.kubeConfig).name;
   const context: AuditContext = { cluster };
-  const audit = withAuditContext(new RedisAuditLog(deps.redis, config.KEY_PREFIX, deps.clock), context);
+  const replicaAck: ReplicaAck = {
+    timeoutMs: config.AUDIT_REPLICA_WAIT_MS,
+    expectReplica: deps.replicaExpected ?? false,
+    onUnconfirmed(seq: number, reason: UnconfirmedReason, detail: string) {
+      deps.unconfirmed?.inc({ reason });
+      deps.logger?.warn({ seq, reason, detail }, 'audit entry not confirmed by a replica: it is on the master only');
+    },
+  };
+  const audit = withAuditContext(new RedisAuditLog(deps.redis, config.KEY_PREFIX, deps.clock, { replicaAck }), context);
   return {
     audit,
     cluster,

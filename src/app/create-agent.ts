@@ -20,6 +20,7 @@ import { createSimilarIncidents } from '../usecases/similar-incidents.ts';
 import { createScorecard } from '../usecases/scorecard.ts';
 import { createOllamaClient } from '../adapters/ollama/llm-client.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
+import { redisTargetOf } from '../adapters/redis/redis-target.ts';
 import { createIncidentStore } from '../adapters/redis/incident-store.ts';
 import { closeAll, createQueues, startWorker, type Queues, type RunningWorker } from '../adapters/redis/queues.ts';
 import { createSlackApp, type SlackApp } from '../adapters/slack/app.ts';
@@ -78,16 +79,23 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     ...(self.named ? { labels: { cluster: self.name } } : {}),
   });
   const cluster = createClusterReader(kubeConfig, { clusterRef: self });
-  const redis = await connectRedis(config.REDIS_URL, 'store');
-  const workerRedis = await connectRedis(config.REDIS_URL, 'worker');
+  // REDIS_URL, or the master Redis Sentinel names (found again after every failover).
+  const redisTarget = redisTargetOf(config);
+  const redis = await connectRedis(redisTarget, 'store');
+  const workerRedis = await connectRedis(redisTarget, 'worker');
   // Enqueueing fails fast during an outage (the caller reports it); workers wait it out.
-  const queueRedis = await connectRedis(config.REDIS_URL, 'queue');
-  const connections: Redis[] = [redis, workerRedis, queueRedis];
+  const queueRedis = await connectRedis(redisTarget, 'queue');
+  // The audit trail's own connection: waiting for a replica to confirm an entry blocks it.
+  const auditRedis = await connectRedis(redisTarget, 'store', { name: 'kube-ai-sre:audit' });
+  const connections: Redis[] = [redis, workerRedis, queueRedis, auditRedis];
 
   const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });
   // Three missed beats and the cluster counts as gone for the other agents.
   const clusters = createClusterHeartbeats({ redis, prefix: config.KEY_PREFIX, clock, ttlMs: 3 * config.CLUSTER_HEARTBEAT_SECONDS * 1000, logger });
-  const auditing = createAuditing(config, { redis, clock, kubeConfig });
+  const auditing = createAuditing(config, {
+    redis: auditRedis, clock, kubeConfig, logger,
+    replicaExpected: redisTarget.sentinel !== undefined, unconfirmed: metrics.auditReplicaUnconfirmedTotal,
+  });
   const audit = countAuditFailures(auditing.audit, metrics.auditAppendFailuresTotal);
   const queues: Queues = createQueues({ connection: queueRedis, prefix: `${config.KEY_PREFIX}bull`, logger, cluster: self });
   metrics.setQueueDepthSource(() => queues.depths());

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
+import type { RedisTarget } from '../adapters/redis/redis-target.ts';
 import { parseCheckpointArg, type AuditCheckpoint } from '../core/audit/checkpoint.ts';
 import { parseAuditFilter, type AuditFilter } from '../core/audit/filter.ts';
 import { isAppError } from '../core/errors.ts';
@@ -19,7 +20,8 @@ export { AUDIT_USAGE };
 export interface AuditCommandDeps {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  redisUrl: string;
+  /** REDIS_URL, or the Redis Sentinel target (REDIS_SENTINELS/REDIS_SENTINEL_MASTER). */
+  redisUrl: string | RedisTarget;
   keyPrefix: string;
   clock?: Clock;
   /** Slack settings from the environment, for --against-slack. */

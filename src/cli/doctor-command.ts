@@ -13,6 +13,7 @@ import { loadKubeConfig } from '../adapters/kubernetes/kube-config.ts';
 import { createOllamaProbe } from '../adapters/ollama/ollama-probe.ts';
 import { createPrometheusReader } from '../adapters/prometheus/prometheus-reader.ts';
 import { createRedisProbe } from '../adapters/redis/server-info.ts';
+import { redisTargetOf } from '../adapters/redis/redis-target.ts';
 import { createSlackProbe } from '../adapters/slack/doctor-probe.ts';
 import { systemClock } from '../ports.ts';
 import { runDoctor } from '../usecases/doctor/run-doctor.ts';
@@ -44,7 +45,7 @@ export async function runDoctorCommand(argv: string[], deps: DoctorCommandDeps):
       ? createSlackProbe({ botToken: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL })
       : undefined,
     kube: () => createKubeProbe(loadKubeConfig(config.KUBECONFIG)),
-    redis: createRedisProbe(config.REDIS_URL),
+    redis: createRedisProbe(redisTargetOf(config)),
     ollama: createOllamaProbe(config.OLLAMA_HOST),
     prometheus: config.PROMETHEUS_URL && !invalid.has('PROMETHEUS_URL')
       ? { reader: createPrometheusReader({ url: config.PROMETHEUS_URL, timeoutMs: config.PROMETHEUS_TIMEOUT_MS }), where: withoutCredentials(config.PROMETHEUS_URL) }

@@ -11,6 +11,21 @@ const list = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const url = z.url({ protocol: /^(https?|redis|rediss)$/ });
+/** "host:port,host:port" ([v6::addr]:port too) → addresses; each bad entry is named. */
+const hostPorts = z.string().transform((s, ctx) => {
+  const out: Array<{ host: string; port: number }> = [];
+  for (const item of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(item);
+    const port = m ? Number(m[3]) : 0;
+    if (!m || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not host:port (e.g. redis-sentinel-0:26379,redis-sentinel-1:26379)` });
+      continue;
+    }
+    out.push({ host: (m[1] ?? m[2])!, port });
+  }
+  if (out.length === 0 && !/[^,\s]/.test(s)) ctx.addIssue({ code: 'custom', message: 'names no sentinel (host:port,host:port)' });
+  return out;
+});
 
 export const EnvSchema = z
   .object({
@@ -25,6 +40,17 @@ export const EnvSchema = z
 
     REDIS_URL: url.default('redis://127.0.0.1:6379'),
     KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('sre:'),
+    /** Redis Sentinel: the sentinels to ask for the master (REDIS_URL's address is then unused; its credentials, database and rediss: still apply). */
+    REDIS_SENTINELS: hostPorts.optional(),
+    /** The master group name the sentinels monitor (`sentinel monitor <name> ...`). */
+    REDIS_SENTINEL_MASTER: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits and . _ - (the name in `sentinel monitor <name> ...`)').optional(),
+    REDIS_SENTINEL_PASSWORD: z.string().optional(),
+    /** TLS to the sentinels (the data nodes use TLS when REDIS_URL is rediss://). */
+    REDIS_SENTINEL_TLS: bool.default(false),
+    /** The data nodes' password, when REDIS_URL carries none (e.g. from a Secret). */
+    REDIS_PASSWORD: z.string().optional(),
+    /** How long an audit append waits for a replica to confirm it (WAIT 1 <ms>); 0 does not wait. Below the 5 s command timeout. */
+    AUDIT_REPLICA_WAIT_MS: intIn(0, 4_000).default(500),
 
     KUBECONFIG: z.string().optional(),
     /** The cluster's name in audit entries and checkpoints; the kubeconfig's cluster name when unset (none in-cluster). */
@@ -91,6 +117,31 @@ function crossFieldProblems(env: Record<string, unknown>): Array<{ variable: str
   const amPort = Number(env.ALERTMANAGER_PORT ?? 9095);
   if (env.ALERTMANAGER_TOKEN && amPort !== 0 && [Number(env.PORT ?? 3000), Number(env.HEALTH_PORT ?? 8080)].includes(amPort)) {
     problems.push({ variable: 'ALERTMANAGER_PORT', message: 'must differ from PORT and HEALTH_PORT (the webhook receiver has its own port)' });
+  }
+  problems.push(...redisProblems(env));
+  return problems;
+}
+
+function redisProblems(env: Record<string, unknown>): Array<{ variable: string; message: string }> {
+  const problems: Array<{ variable: string; message: string }> = [];
+  const sentinels = env.REDIS_SENTINELS !== undefined;
+  if (sentinels && !env.REDIS_SENTINEL_MASTER) {
+    problems.push({ variable: 'REDIS_SENTINEL_MASTER', message: 'required when REDIS_SENTINELS is set (the master name the sentinels monitor, e.g. mymaster)' });
+  }
+  if (!sentinels && env.REDIS_SENTINEL_MASTER) {
+    problems.push({ variable: 'REDIS_SENTINELS', message: 'required when REDIS_SENTINEL_MASTER is set (the sentinels as host:port,host:port)' });
+  }
+  if (!sentinels && env.REDIS_SENTINEL_PASSWORD) {
+    problems.push({ variable: 'REDIS_SENTINEL_PASSWORD', message: 'only used with REDIS_SENTINELS and REDIS_SENTINEL_MASTER; set those or remove it' });
+  }
+  if (env.REDIS_PASSWORD && typeof env.REDIS_URL === 'string') {
+    try {
+      if (new URL(env.REDIS_URL).password) {
+        problems.push({ variable: 'REDIS_PASSWORD', message: 'REDIS_URL already has a password; set it in one place' });
+      }
+    } catch {
+      // an invalid REDIS_URL is reported on its own
+    }
   }
   return problems;
 }

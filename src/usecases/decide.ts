@@ -43,22 +43,28 @@ export function verdictNow(report: IncidentReport, policies: PolicySet | undefin
   return policies ? withCurrentPolicy(report.verdict, effectivePolicy(policies, report.detection.namespace)) : report.verdict;
 }
 
+// Pauses between attempts at a decision's audit entry: about 15 s in all, so the entry outlasts a
+// Redis Sentinel failover (the master gone, a replica promoted, the clients reconnected).
+const AUDIT_RETRY_DELAYS_MS = [200, 400, 800, 1_600, 3_200, 5_000, 5_000];
+
 /**
- * The decision is already stored when this runs: retry the append a few times, and if it still
- * fails, say so loudly but do not undo or hide the decision (the user must not be told
- * "nothing changed" when something did).
+ * The decision is already stored when this runs: retry the append through a Redis outage or
+ * failover, and if it still fails, say so loudly but do not undo or hide the decision (the user
+ * must not be told "nothing changed" when something did).
  */
 async function appendOrLog(audit: AuditLog, logger: Logger, entry: AuditEntryInput): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 0; ; attempt++) {
     try {
       await audit.append(entry);
       return true;
     } catch (err) {
-      if (attempt >= 3) {
+      const pause = AUDIT_RETRY_DELAYS_MS[attempt];
+      if (pause === undefined) {
         logger.error({ err: err instanceof Error ? err.message : String(err), entry }, 'decision recorded but its audit entry could not be written');
         return false;
       }
-      await new Promise((r) => setTimeout(r, 200 * attempt));
+      logger.warn({ err: err instanceof Error ? err.message : String(err), attempt: attempt + 1 }, 'decision recorded; retrying its audit entry');
+      await new Promise((r) => setTimeout(r, pause));
     }
   }
 }

@@ -58,6 +58,8 @@ export interface Metrics {
   readonly decisionsTotal: LabeledCounter<'action' | 'outcome'>;
   /** Audit entries that could not be appended, by the action they would have recorded. */
   readonly auditAppendFailuresTotal: LabeledCounter<'action'>;
+  /** Audit entries written on the master that no replica confirmed, by reason (no_replica, timeout, refused). */
+  readonly auditReplicaUnconfirmedTotal: LabeledCounter<'reason'>;
   readonly watchRestartsTotal: LabeledCounter<'reason'>;
   readonly detectionLatencySeconds: PlainHistogram;
   /** Requests to the Alertmanager webhook by outcome (accepted, unauthorized, invalid, too_large...). */
@@ -150,6 +152,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     slackRateLimitedTotal: counter('slack_rate_limited_total', 'Slack Web API calls answered with HTTP 429.', ['method']),
     queueWaitSeconds: histogram('queue_wait_seconds', 'Time a job waited in its queue before a worker took it.', ['queue'], [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900]),
     auditAppendFailuresTotal: counter('audit_append_failures_total', 'Audit entries that could not be appended (the trail has a gap until they are retried), by the action they recorded.', ['action']),
+    auditReplicaUnconfirmedTotal: counter('audit_replica_unconfirmed_total', 'Audit entries written on the Redis master that no replica confirmed (lost if the master dies before it replicates), by reason.', ['reason']),
     decisionsTotal: counter('decisions_total', 'Approve/Reject clicks by action and outcome (recorded, refused, unauthorised...).', ['action', 'outcome']),
     watchRestartsTotal: counter('watch_restarts_total', 'Pod watch restarts by reason.', ['reason']),
     alertmanagerRequestsTotal: counter('alertmanager_requests_total', 'Requests to the Alertmanager webhook by outcome (accepted, unauthorized, invalid, too_large, unavailable, not_found, method_not_allowed).', ['outcome']),

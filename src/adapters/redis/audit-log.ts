@@ -2,6 +2,10 @@
 // (`<prefix>audit:head`). SHA-256 is computed here, so appends are optimistic: read the head,
 // build the entry, and let a Lua script add it only if the head has not moved (compare-and-set).
 // Concurrent appenders therefore never fork the chain; a loser re-reads the head and retries.
+//
+// With replicas (Redis Sentinel), an append is confirmed by a replica before it resolves
+// (WAIT 1 <ms>), so an entry the agent reported as written survives losing the master. WAIT
+// blocks its connection, so the audit log should have a connection of its own.
 import type { Redis } from 'ioredis';
 import { AppError } from '../../core/errors.ts';
 import {
@@ -16,6 +20,23 @@ import type { AuditVerifyOptions } from '../../core/audit/verify-result.ts';
 import type { AuditLog, AuditVerifyResult, Clock } from '../../ports.ts';
 import { systemClock } from '../../ports.ts';
 import { sha256Hex } from '../hash.ts';
+import { isUnavailableError } from './connection.ts';
+
+/** Why no replica confirmed an entry: none connected, none within the wait, or the check itself was refused. */
+export type UnconfirmedReason = 'no_replica' | 'timeout' | 'refused';
+
+export interface ReplicaAck {
+  /** WAIT's timeout; 0 turns the confirmation off. */
+  timeoutMs: number;
+  /**
+   * Whether a replica is expected (Redis Sentinel): then a master without replicas is reported
+   * for every entry. Otherwise a Redis without replicas is a single node by choice, and only a
+   * replica that exists but does not confirm is reported.
+   */
+  expectReplica: boolean;
+  /** Told of every entry that no replica confirmed (the entry is written on the master). */
+  onUnconfirmed(seq: number, reason: UnconfirmedReason, detail: string): void;
+}
 
 // KEYS[1] stream, KEYS[2] head; ARGV: expected head seq, new seq, new hash, entry JSON.
 const APPEND_IF_HEAD = `
@@ -39,14 +60,16 @@ export class RedisAuditLog implements AuditLog {
   readonly #stream: string;
   readonly #head: string;
   readonly #clock: Clock;
+  readonly #ack: ReplicaAck | undefined;
   // Appends from this process go one at a time; the CAS only has to settle races between processes.
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(redis: Redis, prefix: string, clock: Clock = systemClock) {
+  constructor(redis: Redis, prefix: string, clock: Clock = systemClock, opts: { replicaAck?: ReplicaAck } = {}) {
     this.#redis = redis;
     this.#stream = `${prefix}audit`;
     this.#head = `${prefix}audit:head`;
     this.#clock = clock;
+    this.#ack = opts.replicaAck && opts.replicaAck.timeoutMs > 0 ? opts.replicaAck : undefined;
   }
 
   append(input: AuditEntryInput): Promise<AuditEntry> {
@@ -63,11 +86,41 @@ export class RedisAuditLog implements AuditLog {
         APPEND_IF_HEAD, 2, this.#stream, this.#head,
         String(head.seq), String(entry.seq), entry.hash, JSON.stringify(entry),
       )) as [number, string];
-      if (result[0] === 1) return entry;
+      if (result[0] === 1) {
+        await this.#confirm(entry.seq);
+        return entry;
+      }
       // Someone else appended first: yield briefly so the winner's writes settle, then retry.
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * Math.min(attempt, 10))));
     }
     throw new AppError('store_unavailable', 'audit append kept losing the race for the chain head', { attempts: MAX_ATTEMPTS });
+  }
+
+  /**
+   * Waits until a replica has the entry (and everything written before it). A connection lost
+   * right after the write throws: the entry may have died with the master, so the caller retries
+   * (at worst the trail holds the entry twice, never not at all).
+   */
+  async #confirm(seq: number): Promise<void> {
+    const ack = this.#ack;
+    if (!ack) return;
+    try {
+      // WAIT without any replica blocks for the whole timeout: ask first.
+      const replicas = connectedReplicas(await this.#redis.call('ROLE'));
+      if (replicas === 0) {
+        if (ack.expectReplica) ack.onUnconfirmed(seq, 'no_replica', 'the master has no connected replica');
+        return;
+      }
+      const confirmed = Number(await this.#redis.call('WAIT', '1', String(ack.timeoutMs)));
+      if (confirmed < 1) ack.onUnconfirmed(seq, 'timeout', `none of ${replicas} replica(s) confirmed within ${ack.timeoutMs} ms`);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (isUnavailableError(err)) {
+        throw new AppError('store_unavailable', `audit entry seq ${seq} was written, but the connection was lost before a replica confirmed it: ${message}`, { seq }, { cause: err });
+      }
+      // An ACL that forbids ROLE or WAIT: the entry is written; say it went unconfirmed.
+      ack.onUnconfirmed(seq, 'refused', message);
+    }
   }
 
   /** The chain's head as the last append left it (seq 0 and the genesis hash when empty). */
@@ -149,6 +202,11 @@ export class RedisAuditLog implements AuditLog {
       start = `(${rows[rows.length - 1]![0]}`;
     }
   }
+}
+
+/** ROLE's reply on a master: ['master', offset, [[host, port, offset], ...]]; 0 on anything else. */
+function connectedReplicas(role: unknown): number {
+  return Array.isArray(role) && role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
 }
 
 function fieldMap(flat: string[]): Record<string, string> {

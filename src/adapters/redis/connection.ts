@@ -11,9 +11,14 @@
 //
 // All roles reconnect forever with capped exponential backoff: a mid-run outage degrades the bot
 // (store calls fail with `store_unavailable`) and it recovers by itself when Redis is back.
+// Under Redis Sentinel every (re)connect asks the sentinels for the master first, so after a
+// failover the clients find the promoted replica by themselves (see redis-target.ts).
 import { Redis, type RedisOptions } from 'ioredis';
 import { AppError, isAppError } from '../../core/errors.ts';
 import type { Logger } from '../../ports.ts';
+import { asTarget, describeRedisTarget, sentinelOptions, type RedisTarget } from './redis-target.ts';
+
+export { redactRedisUrl } from './redis-target.ts';
 
 export type RedisRole = 'store' | 'queue' | 'worker';
 
@@ -33,6 +38,14 @@ const RECONNECT_MAX_MS = 5_000;
 /** Delay before reconnect attempt `times` (1-based): 200, 400, 800... capped at 5 s, never giving up. */
 export function reconnectDelay(times: number): number {
   return Math.min(RECONNECT_BASE_MS * 2 ** Math.min(times, 16), RECONNECT_MAX_MS);
+}
+
+// Under Sentinel a reconnect first asks a sentinel where the master is: cheap, and after a
+// failover the sooner it asks, the sooner writes go to the promoted replica.
+const SENTINEL_RECONNECT_MAX_MS = 1_000;
+
+export function sentinelReconnectDelay(times: number): number {
+  return Math.min(reconnectDelay(times), SENTINEL_RECONNECT_MAX_MS);
 }
 
 export function redisOptionsFor(role: RedisRole, opts: RedisConnectOptions = {}): RedisOptions {
@@ -55,21 +68,23 @@ export function redisOptionsFor(role: RedisRole, opts: RedisConnectOptions = {})
   };
 }
 
-/** "redis://user:secret@host:6379/0" → "redis://user:***@host:6379/0", for messages and logs. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid redis url>';
-  }
+/** All options of a client for `target` in `role` (a plain URL's address is read by ioredis itself). */
+export function clientOptionsFor(target: RedisTarget, role: RedisRole, opts: RedisConnectOptions = {}): RedisOptions {
+  const base = redisOptionsFor(role, opts);
+  if (!target.sentinel) return base;
+  return { ...base, ...sentinelOptions(target, { detectFailover: true }), retryStrategy: sentinelReconnectDelay };
+}
+
+/** Why a sentinel could not name the master, in words ("got an invalid reply: null" means it does not know the name). */
+export function sentinelProblem(message: string, masterName: string): string {
+  return /invalid reply: null|No such master with that name/.test(message) ? `the sentinels do not know a master named "${masterName}" (${message})` : message;
 }
 
 /** A client that has not connected yet (BullMQ connects its own duplicates). */
-export function createRedis(url: string, role: RedisRole, opts: RedisConnectOptions = {}): Redis {
-  const client = new Redis(url, redisOptionsFor(role, opts));
-  const where = redactRedisUrl(url);
+export function createRedis(target: string | RedisTarget, role: RedisRole, opts: RedisConnectOptions = {}): Redis {
+  const t = asTarget(target);
+  const client = new Redis(t.url, clientOptionsFor(t, role, opts));
+  const where = describeRedisTarget(t);
   let down = false;
   // Without an 'error' listener ioredis prints every failed reconnect as an unhandled error.
   client.on('error', (err: Error) => {
@@ -85,22 +100,47 @@ export function createRedis(url: string, role: RedisRole, opts: RedisConnectOpti
 
 /**
  * Connects and waits until Redis answers. Throws `store_unavailable` (and stops reconnecting)
- * when it cannot be reached at start, so a misconfigured URL fails the start-up loudly.
+ * when it cannot be reached at start, so a misconfigured URL or master name fails the start-up
+ * loudly. Under Sentinel ioredis keeps asking the sentinels; the connect budget ends that.
  */
-export async function connectRedis(url: string, role: RedisRole, opts: RedisConnectOptions = {}): Promise<Redis> {
-  const client = createRedis(url, role, opts);
-  try {
+export async function connectRedis(target: string | RedisTarget, role: RedisRole, opts: RedisConnectOptions = {}): Promise<Redis> {
+  const t = asTarget(target);
+  const client = createRedis(t, role, opts);
+  let lastProblem: string | undefined;
+  const note = (err: Error): void => {
+    lastProblem = t.sentinel ? sentinelProblem(err.message, t.sentinel.masterName) : err.message;
+  };
+  client.on('sentinelError', note);
+  client.on('error', note);
+  const budgetMs = (opts.connectTimeoutMs ?? 5_000) * 2;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = (async () => {
     await client.connect();
     await client.ping();
+  })();
+  // When the budget runs out first, the attempt's own rejection is not news.
+  attempt.catch(() => undefined);
+  try {
+    await Promise.race([
+      attempt,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(lastProblem ?? `no answer within ${budgetMs} ms`)), budgetMs);
+      }),
+    ]);
     return client;
   } catch (err) {
     client.disconnect();
+    const reason = lastProblem ?? (err instanceof Error ? err.message : String(err));
     throw new AppError(
       'store_unavailable',
-      `Redis at ${redactRedisUrl(url)} is unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      `Redis at ${describeRedisTarget(t)} is unreachable: ${reason}`,
       { role },
       { cause: err },
     );
+  } finally {
+    clearTimeout(timer);
+    client.off('sentinelError', note);
+    client.off('error', note);
   }
 }
 

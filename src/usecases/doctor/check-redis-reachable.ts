@@ -6,16 +6,19 @@ import { errorText, invalidVariable, type DoctorContext } from './doctor-context
 const BASE = { id: 'redis.reachable', area: 'redis', title: 'server' } as const;
 
 export async function checkRedisReachable(ctx: Pick<DoctorContext, 'invalid' | 'redis'>): Promise<{ result: CheckResult; facts?: RedisFacts }> {
-  const bad = invalidVariable(ctx, 'REDIS_URL');
+  const bad = invalidVariable(ctx, 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINELS', 'REDIS_SENTINEL_MASTER');
   if (bad) return { result: skip(BASE, `${bad} is invalid (see configuration)`) };
+  const sentinel = ctx.redis.sentinel !== undefined;
   let facts: RedisFacts;
   try {
     facts = parseRedisInfo(await ctx.redis.info());
   } catch (err) {
     const reason = errorText(err);
     const fix = /NOAUTH|WRONGPASS|AUTH/.test(reason)
-      ? 'Redis wants a password: put it in REDIS_URL (redis://:PASSWORD@host:6379, or user:PASSWORD@ with ACLs)'
-      : 'start Redis (redis-server, or docker compose up redis) or point REDIS_URL at it';
+      ? 'Redis wants a password: put it in REDIS_URL (redis://:PASSWORD@host:6379, or user:PASSWORD@ with ACLs) or REDIS_PASSWORD'
+      : sentinel
+        ? 'check REDIS_SENTINELS and REDIS_SENTINEL_MASTER (the sentinels must answer and name a master that is up)'
+        : 'start Redis (redis-server, or docker compose up redis) or point REDIS_URL at it';
     return { result: fail(BASE, reason, fix) };
   }
   const version = facts.version ?? 'unknown';

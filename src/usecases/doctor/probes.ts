@@ -47,11 +47,30 @@ export interface KubeProbe {
 }
 
 export interface RedisProbe {
-  /** The URL with any password hidden. */
+  /** The URL with any password hidden, or the Sentinel master name and sentinels. */
   readonly where: string;
-  /** PING then INFO (all sections); throws store_unavailable when Redis cannot be reached. */
+  /** PING then INFO (all sections) on the master; throws store_unavailable when Redis cannot be reached. */
   info(): Promise<string>;
+  /** Under Redis Sentinel only: what the configured sentinels say about the master. */
+  sentinel?(): Promise<SentinelFacts>;
   close(): Promise<void>;
+}
+
+export interface SentinelFacts {
+  masterName: string;
+  /** Sentinels in REDIS_SENTINELS, and how many of them answered. */
+  configured: number;
+  answering: number;
+  /** Why the first one that did not answer did not, when one did not. */
+  unanswered?: string;
+  /** "host:port" of the master the sentinels name; undefined when they know no master of that name. */
+  master?: string;
+  /** Sentinels monitoring the master (the one asked and the others it knows). */
+  sentinels?: number;
+  /** Replicas of the master that are up (not down or disconnected). */
+  replicas?: number;
+  /** SENTINEL CKQUORUM: whether a failover could be authorised now, in the sentinel's words. */
+  quorum?: { ok: boolean; message: string };
 }
 
 export interface OllamaProbe {

@@ -20,6 +20,7 @@ import { checkPoliciesValid } from './check-policies-valid.ts';
 import { checkRedisEviction } from './check-redis-eviction.ts';
 import { checkRedisPersistence } from './check-redis-persistence.ts';
 import { checkRedisReachable } from './check-redis-reachable.ts';
+import { checkRedisSentinel } from './check-redis-sentinel.ts';
 import { checkSlackChannel } from './check-slack-channel.ts';
 import { checkSlackMode } from './check-slack-mode.ts';
 import { checkSlackScopes } from './check-slack-scopes.ts';
@@ -62,7 +63,8 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
   const redis = guarded('redis', async () => {
     try {
       const { result, facts } = await checkRedisReachable(ctx);
-      return [result, checkRedisPersistence(facts), checkRedisEviction(facts)];
+      const sentinel = await checkRedisSentinel(ctx);
+      return [result, checkRedisPersistence(facts), checkRedisEviction(facts), ...(sentinel ? [sentinel] : [])];
     } finally {
       await ctx.redis.close();
     }
