@@ -17,6 +17,7 @@ import type { Clock, IncidentStore, Logger } from '../../src/ports.ts';
 import type { TestClusterContext } from './cluster-context.ts';
 import { startFakeOllama, type FakeOllama } from './fake-ollama.ts';
 import { DEFAULT_USER, startFakeSlack, type FakeSlack } from './fake-slack/index.ts';
+import { redisTargetOf } from '../../src/adapters/redis/redis-target.ts';
 import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from './redis-keys.ts';
 import { freePort } from './test-cluster/free-port.ts';
 
@@ -100,7 +101,8 @@ export async function startHarness(cluster: Pick<TestClusterContext, 'kc'>, opts
     ...opts.env,
   });
   const agent = await startAgent(config, { kubeConfig: opts.kubeConfig ?? cluster.kc, logger: opts.logger ?? silentLogger, clock: opts.clock, host: '127.0.0.1' });
-  const redis = await connectRedis(redisUrl, 'worker');
+  // The agent's Redis as its configuration names it (REDIS_URL, or the master Sentinel names).
+  const redis = await connectRedis(redisTargetOf(config), 'worker');
   const audit = new RedisAuditLog(redis, prefix);
   const store = createIncidentStore({ redis, prefix });
   const queues = createQueues({ connection: redis, prefix: `${prefix}bull` });

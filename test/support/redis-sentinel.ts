@@ -32,7 +32,11 @@ export interface SentinelDeployment {
   readonly nodes: readonly RedisNode[];
   /** The port the sentinels name as master now. */
   masterPort(): Promise<number>;
-  /** SIGKILLs the current master (by PID) and waits until the sentinels name another one; returns its port. */
+  /** SIGKILLs the current master (by PID); resolves with its port once the process is gone. */
+  killMaster(): Promise<number>;
+  /** Waits until the sentinels name a master other than `killed` and it answers as master; returns its port. */
+  waitForFailover(killed: number): Promise<number>;
+  /** killMaster() then waitForFailover(). */
   killMasterAndWaitForFailover(): Promise<{ killed: number; promoted: number }>;
   /** A failover the sentinels run with both nodes up (SENTINEL FAILOVER): the old master becomes a replica. */
   switchMaster(): Promise<{ demoted: number; promoted: number }>;
@@ -184,18 +188,21 @@ export async function startSentinels(opts: SentinelOptions = {}): Promise<Sentin
       throw new Error('no sentinel names a master');
     };
 
-    return {
+    const deployment: SentinelDeployment = {
       masterName: MASTER_NAME,
       sentinelsEnv: sentinels.map((s) => `${s.host}:${s.port}`).join(','),
       sentinels,
       nodes,
       masterPort: masterAddr,
-      async killMasterAndWaitForFailover() {
+      async killMaster() {
         const killed = await masterAddr();
         const node = nodes.find((n) => n.port === killed);
         if (!node) throw new Error(`the sentinels name ${killed} as master, not one of ours`);
         process.kill(node.process.pid, 'SIGKILL');
         await node.process.exited;
+        return killed;
+      },
+      async waitForFailover(killed: number) {
         let promoted = killed;
         await waitUntil('the sentinels to promote the replica', async () => {
           promoted = await masterAddr();
@@ -203,7 +210,11 @@ export async function startSentinels(opts: SentinelOptions = {}): Promise<Sentin
           const role = await askSentinel(promoted, (c) => c.call('ROLE')).catch((e: unknown) => retryReason(e));
           return Array.isArray(role) && role[0] === 'master' ? true : `new master's role: ${String(role)}`;
         }, { timeoutMs: 60_000, intervalMs: 100 });
-        return { killed, promoted };
+        return promoted;
+      },
+      async killMasterAndWaitForFailover() {
+        const killed = await deployment.killMaster();
+        return { killed, promoted: await deployment.waitForFailover(killed) };
       },
       async switchMaster() {
         const demoted = await masterAddr();
@@ -226,6 +237,7 @@ export async function startSentinels(opts: SentinelOptions = {}): Promise<Sentin
       nodeClient,
       stop,
     };
+    return deployment;
   } catch (err) {
     await stop();
     throw err;
