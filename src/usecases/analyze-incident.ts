@@ -41,7 +41,8 @@ export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, o
   const gatherSignals = deps.signals;
   const [events, logTail, node, signals] = await Promise.all([
     opts.events ? Promise.resolve(opts.events) : softly(log, 'events', () => deps.cluster.listEvents(detection.namespace), []),
-    NO_PREVIOUS_LOG.has(detection.kind)
+    // An incident about no container (an alert about a node or the cluster) has no log either.
+    NO_PREVIOUS_LOG.has(detection.kind) || !detection.pod || !detection.container
       ? Promise.resolve('')
       : softly(log, 'previous log', () => deps.cluster.readLog({
           namespace: detection.namespace, pod: detection.pod, container: detection.container,

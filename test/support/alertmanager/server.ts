@@ -43,7 +43,7 @@ export interface TestAlertmanager {
   amtoolAdd(labels: Record<string, string>, annotations?: Record<string, string>): Promise<void>;
   /** Alerts Alertmanager holds (GET /api/v2/alerts). */
   alerts(): Promise<Array<{ labels: Record<string, string>; status: { state: string } }>>;
-  /** Its own count of webhook deliveries by outcome (alertmanager_notifications_total and _failed_total). */
+  /** Its own count of webhook notifications sent, and of delivery attempts that failed (each retry counts). */
   notifications(): Promise<{ sent: number; failed: number }>;
   logTail(): string;
   stop(): Promise<void>;
@@ -90,10 +90,12 @@ export async function startAlertmanager(tools: AlertmanagerTools, opts: Alertman
     throw err;
   }
 
+  // Summed over the other labels (a failure's reason, for one).
   const metric = async (name: string): Promise<number> => {
     const text = await (await fetch(`${url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('integration="webhook"'));
-    return line ? Number(line.split(' ').at(-1)) : 0;
+    return text.split('\n')
+      .filter((l) => l.startsWith(`${name}{`) && l.includes('integration="webhook"'))
+      .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
   };
 
   return {
@@ -114,7 +116,7 @@ export async function startAlertmanager(tools: AlertmanagerTools, opts: Alertman
       return (await (await fetch(`${url}/api/v2/alerts`)).json()) as Array<{ labels: Record<string, string>; status: { state: string } }>;
     },
     async notifications() {
-      return { sent: await metric('alertmanager_notifications_total'), failed: await metric('alertmanager_notifications_failed_total') };
+      return { sent: await metric('alertmanager_notifications_total'), failed: await metric('alertmanager_notification_requests_failed_total') };
     },
     logTail: () => proc.logTail(),
     stop,
