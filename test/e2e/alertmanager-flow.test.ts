@@ -86,6 +86,7 @@ describeWithCluster('Alertmanager alerts end to end', () => {
     const [incident] = (await h.store.listOpen()).filter((r) => r.detection.pod === 'slow-memory-hog');
     expect(incident).toMatchObject({ source: { kind: 'alert', name: 'ContainerMemoryNearLimit' }, detection: { kind: 'MemoryAlert', container: 'app' }, workload: { kind: 'Pod', name: 'slow-memory-hog' } });
     expect(incident!.detection.facts).toContain('annotation runbook_url: https://runbooks.example/memory-near-limit');
+    await eventually('the post audited', async () => (await h.auditEntries()).some((e) => e.action === 'incident_posted' && e.incidentId === incident!.id));
     const audit = (await h.auditEntries()).find((e) => e.action === 'incident_posted' && e.incidentId === incident!.id);
     expect(audit?.details?.source).toBe('alert:ContainerMemoryNearLimit');
   });
@@ -116,6 +117,7 @@ describeWithCluster('Alertmanager alerts end to end', () => {
     await am.post([{ ...nearLimit, endsAt: new Date(Date.now() - 1000).toISOString() }]);
     await eventually('the alert incident resolved', async () => (await h.store.get(incident!.id))?.status === 'resolved', 20_000);
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === incident!.slack!.ts && blocksText(c).includes('Resolved'), 20_000);
+    await eventually('the resolution audited', async () => (await h.auditEntries()).some((e) => e.action === 'incident_resolved' && e.incidentId === incident!.id));
     const audit = (await h.auditEntries()).find((e) => e.action === 'incident_resolved' && e.incidentId === incident!.id);
     expect(audit?.outcome).toBe('resolved: Alertmanager reports the alert resolved');
     // The OOM alert resolving leaves the pod watch's incident to the rules.
