@@ -37,6 +37,8 @@ export interface ClusterReader {
   /** The cluster read; found incidents carry it (and a named one scopes their fingerprints). */
   readonly clusterRef?: ClusterRef;
   listPods(namespace: string): Promise<PodSnapshot[]>;
+  /** One pod as it is now; undefined when it is gone. Optional: without it, callers list the namespace. */
+  readPod?(namespace: string, name: string): Promise<PodSnapshot | undefined>;
   listEvents(namespace: string): Promise<EventSnapshot[]>;
   readLog(req: LogRequest): Promise<string>;
   readNode(name: string): Promise<NodeSnapshot | undefined>;

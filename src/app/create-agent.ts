@@ -12,6 +12,7 @@ import { sha256Hex } from '../adapters/hash.ts';
 import { createClusterReader } from '../adapters/kubernetes/cluster-reader.ts';
 import { loadKubeConfig } from '../adapters/kubernetes/kube-config.ts';
 import { startPodWatch, type PodWatch } from '../adapters/kubernetes/pod-watch.ts';
+import { startEventWatch, type EventWatch } from '../adapters/kubernetes/event-watch.ts';
 import { createMetricsReader } from '../adapters/kubernetes/metrics-reader.ts';
 import { createUsageHistory } from '../adapters/redis/usage-history.ts';
 import { forecastNamespace } from '../usecases/forecast-namespace.ts';
@@ -42,6 +43,7 @@ import { startHeartbeat, type Heartbeat } from './cluster-heartbeat.ts';
 import { agentVersion } from '../config/agent-version.ts';
 import { createClusterHeartbeats } from '../adapters/redis/cluster-heartbeats.ts';
 import { ownsIncident } from '../core/cluster/cluster-ref.ts';
+import { createEventHandler, type EventHandler } from './event-handler.ts';
 import { countAuditFailures } from './count-audit-failures.ts';
 import { prometheusSignals } from './prometheus-signals.ts';
 import { beginWork, type WorkStart } from './begin-work.ts';
@@ -187,6 +189,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   // Everything below starts something; if a later step fails, what already started is stopped.
   let namespaceRefresh: NodeJS.Timeout | undefined;
   let watch: PodWatch | undefined;
+  let eventWatch: EventWatch | undefined;
+  let eventHandler: EventHandler | undefined;
   let health: HealthServer | undefined;
   let alerts: AlertIngestion | undefined;
   let work: WorkStart | undefined;
@@ -200,6 +204,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     await work?.stop();
     if (namespaceRefresh) clearInterval(namespaceRefresh);
     await watch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'pod watch did not stop cleanly'));
+    await eventWatch?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'event watch did not stop cleanly'));
+    await eventHandler?.stop();
     await slack?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Slack app did not stop cleanly'));
     await alerts?.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Alertmanager receiver did not stop cleanly'));
     await closeAll({ workers, queues, connections }).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'queues did not close cleanly'));
@@ -234,7 +240,17 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
         namespaces: config.SCAN_NAMESPACES,
         onPod,
         logger,
-        onRestart: (reason) => metrics.watchRestartsTotal.inc({ reason }),
+        onRestart: (reason) => metrics.watchRestartsTotal.inc({ watch: 'pods', reason }),
+      });
+    }
+    if (config.EVENT_WATCH_ENABLED && !eventWatch && !stopping()) {
+      eventHandler ??= createEventHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES) });
+      eventWatch = await startEventWatch({
+        kubeConfig,
+        namespaces: config.SCAN_NAMESPACES,
+        onEvent: eventHandler.onEvent,
+        logger,
+        onRestart: (reason) => metrics.watchRestartsTotal.inc({ watch: 'events', reason }),
       });
     }
   };

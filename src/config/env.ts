@@ -60,6 +60,8 @@ export const EnvSchema = z
     SCAN_NAMESPACES: list.default([]),
     SCAN_INTERVAL_SECONDS: intIn(5, 86_400).default(60),
     WATCH_ENABLED: bool.default(true),
+    /** Watch Warning events (events.k8s.io) too: process OOM kills, evictions, failed schedules... feed detection at once. */
+    EVENT_WATCH_ENABLED: bool.default(true),
     /** Open a MemoryLeakForecast when the working set is projected to reach its limit within this. */
     FORECAST_HORIZON_MINUTES: intIn(0, 10_080).default(60),
     LOG_TAIL_LINES: intIn(1, 5000).default(200),

@@ -5,7 +5,7 @@ import { evictionsByNode, foldNodeEvictions } from '../core/detection/node-press
 import { asRuntimeOom, runtimeOomCandidate, runtimeOomIn, type RuntimeOomMatch } from '../core/detection/runtime-oom.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
 import { fingerprintScope, type ClusterRef } from '../core/cluster/cluster-ref.ts';
-import type { Detection, FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
+import type { Detection, EventSnapshot, FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
 import type { ClusterReader, OwnerLookup } from '../ports.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -32,9 +32,11 @@ export async function detectNamespace(cluster: ClusterReader, namespace: string)
  * Runs the rules over pods already in hand (a scan's list, or a watch event), resolving each
  * incident's workload. Events are listed only when a rule needs them for one of these pods; if
  * that list fails, the rules run without events (a probe kill then shows as a crash loop).
+ * `given` are events already in hand (the event watch's): they join the listed ones.
  */
-export async function detectPods(cluster: ClusterReader, namespace: string, pods: PodSnapshot[]): Promise<DetectResult> {
-  const events = needsEvents(pods) ? await cluster.listEvents(namespace).catch(() => []) : [];
+export async function detectPods(cluster: ClusterReader, namespace: string, pods: PodSnapshot[], given: readonly EventSnapshot[] = []): Promise<DetectResult> {
+  const listed = needsEvents(pods) ? await cluster.listEvents(namespace).catch(() => []) : [];
+  const events = withGiven(listed, given);
   const groups = evictionsByNode(pods);
   // One read per node that evicted several pods; an unreadable node still folds its evictions.
   const nodes = new Map(await Promise.all([...groups.keys()].map(async (n) => [n, await cluster.readNode(n).catch(() => undefined)] as const)));
@@ -42,6 +44,14 @@ export async function detectPods(cluster: ClusterReader, namespace: string, pods
   const read = await Promise.all(detections.map((d) => (runtimeOomCandidate(d) ? withRuntimeOom(cluster, d, pods) : d)));
   const found = await toFoundIncidents(cluster, namespace, read, pods);
   return { namespace, ...(cluster.clusterRef ? { clusterRef: cluster.clusterRef } : {}), podsChecked: pods.length, pods, found };
+}
+
+/** The given events, fresher than a list made just before, replace their listed versions. */
+function withGiven(listed: EventSnapshot[], given: readonly EventSnapshot[]): EventSnapshot[] {
+  if (given.length === 0) return listed;
+  const id = (e: EventSnapshot) => JSON.stringify([e.involvedKind, e.involvedName, e.involvedFieldPath, e.reason, e.firstTimestamp, e.message]);
+  const ids = new Set(given.map(id));
+  return [...given, ...listed.filter((e) => !ids.has(id(e)))];
 }
 
 // Enough of the log's end for the runtime's last words; a log that cannot be read changes nothing.

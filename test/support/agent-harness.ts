@@ -28,6 +28,8 @@ export interface HarnessOptions {
   mode: 'http' | 'socket';
   namespace: string;
   watch?: boolean;
+  /** The Warning-event watch (EVENT_WATCH_ENABLED); off unless asked for. */
+  eventWatch?: boolean;
   clock?: Clock;
   env?: Record<string, string>;
   /** Share Slack/Ollama/prefix with another harness (two replicas side by side). */
@@ -93,6 +95,7 @@ export async function startHarness(cluster: Pick<TestClusterContext, 'kc'>, opts
     SCAN_NAMESPACES: opts.namespace,
     SCAN_INTERVAL_SECONDS: '3600',
     WATCH_ENABLED: opts.watch ? 'true' : 'false',
+    EVENT_WATCH_ENABLED: opts.eventWatch ? 'true' : 'false',
     OLLAMA_HOST: ollama.url,
     OLLAMA_TIMEOUT_MS: '10000',
     FORECAST_HORIZON_MINUTES: '0',

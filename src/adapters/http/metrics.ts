@@ -60,7 +60,8 @@ export interface Metrics {
   readonly auditAppendFailuresTotal: LabeledCounter<'action'>;
   /** Audit entries written on the master that no replica confirmed, by reason (no_replica, timeout, refused). */
   readonly auditReplicaUnconfirmedTotal: LabeledCounter<'reason'>;
-  readonly watchRestartsTotal: LabeledCounter<'reason'>;
+  /** Restarts of a watch (`pods` or `events`), by reason. */
+  readonly watchRestartsTotal: LabeledCounter<'watch' | 'reason'>;
   readonly detectionLatencySeconds: PlainHistogram;
   /** Requests to the Alertmanager webhook by outcome (accepted, unauthorized, invalid, too_large...). */
   readonly alertmanagerRequestsTotal: LabeledCounter<'outcome'>;
@@ -154,7 +155,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     auditAppendFailuresTotal: counter('audit_append_failures_total', 'Audit entries that could not be appended (the trail has a gap until they are retried), by the action they recorded.', ['action']),
     auditReplicaUnconfirmedTotal: counter('audit_replica_unconfirmed_total', 'Audit entries written on the Redis master that no replica confirmed (lost if the master dies before it replicates), by reason.', ['reason']),
     decisionsTotal: counter('decisions_total', 'Approve/Reject clicks by action and outcome (recorded, refused, unauthorised...).', ['action', 'outcome']),
-    watchRestartsTotal: counter('watch_restarts_total', 'Pod watch restarts by reason.', ['reason']),
+    watchRestartsTotal: counter('watch_restarts_total', 'Watch restarts by watch (pods, events) and reason.', ['watch', 'reason']),
     alertmanagerRequestsTotal: counter('alertmanager_requests_total', 'Requests to the Alertmanager webhook by outcome (accepted, unauthorized, invalid, too_large, unavailable, not_found, method_not_allowed).', ['outcome']),
     alertsReceivedTotal: counter('alerts_received_total', 'Alerts in accepted Alertmanager notifications, by status.', ['status']),
     alertOutcomesTotal: counter('alert_outcomes_total', 'Processed alerts by outcome: joined (a rule incident), opened, known (already tracked, or a redelivery), resolved, folded (into a flood summary), ignored.', ['outcome']),

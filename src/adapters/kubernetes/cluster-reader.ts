@@ -150,6 +150,15 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
       return pods;
     },
 
+    async readPod(namespace, name): Promise<PodSnapshot | undefined> {
+      try {
+        return parsePod(await call({ verb: 'get', resource: 'pod', name, namespace }, () => kube.getJson(`/api/v1/namespaces/${enc(namespace)}/pods/${enc(name)}`)));
+      } catch (err) {
+        if (isAppError(err, 'k8s_not_found')) return undefined;
+        throw err;
+      }
+    },
+
     async listEvents(namespace): Promise<EventSnapshot[]> {
       return listConverted({ verb: 'list', resource: 'events', namespace }, `/api/v1/namespaces/${enc(namespace)}/events`, parseEvent);
     },

@@ -27,6 +27,8 @@ export interface AccessScope {
   /** SCAN_NAMESPACES; empty means every namespace (asked cluster-wide). */
   namespaces: readonly string[];
   watch: boolean;
+  /** EVENT_WATCH_ENABLED: Warning events (events.k8s.io) watched, and the pods they are about read. */
+  eventWatch: boolean;
   forecast: boolean;
 }
 
@@ -37,6 +39,13 @@ export function requiredReads(scope: AccessScope): AccessNeed[] {
     ...(scope.watch ? [{ verb: 'watch', group: '', resource: 'pods', why: 'pod watch (WATCH_ENABLED)' }] : []),
     { verb: 'get', group: '', resource: 'pods', subresource: 'log', why: "read the crashed container's previous log" },
     { verb: 'list', group: '', resource: 'events', why: 'events in the report' },
+    ...(scope.eventWatch
+      ? [
+          { verb: 'list', group: 'events.k8s.io', resource: 'events', why: 'event watch (EVENT_WATCH_ENABLED)' },
+          { verb: 'watch', group: 'events.k8s.io', resource: 'events', why: 'event watch (EVENT_WATCH_ENABLED)' },
+          { verb: 'get', group: '', resource: 'pods', why: 're-read the pod a Warning event is about (EVENT_WATCH_ENABLED)' },
+        ]
+      : []),
     { verb: 'get', group: '', resource: 'nodes', clusterScoped: true, why: "the node's memory pressure" },
     { verb: 'get', group: '', resource: 'namespaces', clusterScoped: true, why: 'namespace existence (/sre scan, readiness)' },
     ...(scope.namespaces.length === 0 ? [{ verb: 'list', group: '', resource: 'namespaces', clusterScoped: true, why: 'find namespaces to scan (SCAN_NAMESPACES is empty)' }] : []),

@@ -9,10 +9,10 @@ import type { KubeProbe } from './probes.ts';
 const BASE = { id: 'kubernetes.rbac.reads', area: 'kubernetes', title: 'RBAC: reads' } as const;
 
 export async function checkKubeReads(ctx: Pick<DoctorContext, 'config' | 'invalid'>, probe: KubeProbe | undefined, user: string | undefined): Promise<CheckResult> {
-  const bad = invalidVariable(ctx, 'SCAN_NAMESPACES', 'WATCH_ENABLED', 'FORECAST_HORIZON_MINUTES');
+  const bad = invalidVariable(ctx, 'SCAN_NAMESPACES', 'WATCH_ENABLED', 'EVENT_WATCH_ENABLED', 'FORECAST_HORIZON_MINUTES');
   if (bad) return skip(BASE, `${bad} is invalid (see configuration)`);
   if (!probe) return skip(BASE, 'needs a reachable API server');
-  const scope = { namespaces: ctx.config.SCAN_NAMESPACES, watch: ctx.config.WATCH_ENABLED, forecast: ctx.config.FORECAST_HORIZON_MINUTES > 0 };
+  const scope = { namespaces: ctx.config.SCAN_NAMESPACES, watch: ctx.config.WATCH_ENABLED, eventWatch: ctx.config.EVENT_WATCH_ENABLED, forecast: ctx.config.FORECAST_HORIZON_MINUTES > 0 };
   const needs = requiredReads(scope);
   let answers;
   try {

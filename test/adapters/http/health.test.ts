@@ -153,7 +153,7 @@ describe('startHealthServer', () => {
     const metrics = createMetrics();
     metrics.scansTotal.inc({ namespace: 'demo', trigger: 'schedule', outcome: 'ok' });
     metrics.llmFallbacksTotal.inc({ reason: 'llm_invalid_json' });
-    metrics.watchRestartsTotal.inc({ reason: 'gone' });
+    metrics.watchRestartsTotal.inc({ watch: 'pods', reason: 'gone' });
     metrics.setQueueDepthSource(async () => [{ queue: 'analyze', state: 'waiting', count: 2 }]);
     const { base } = await start({ metrics });
     const res = await fetch(`${base}/metrics`);
@@ -162,7 +162,7 @@ describe('startHealthServer', () => {
     const text = await res.text();
     expect(text).toContain('kube_ai_sre_scans_total{namespace="demo",trigger="schedule",outcome="ok"} 1');
     expect(text).toContain('kube_ai_sre_llm_fallbacks_total{reason="llm_invalid_json"} 1');
-    expect(text).toContain('kube_ai_sre_watch_restarts_total{reason="gone"} 1');
+    expect(text).toContain('kube_ai_sre_watch_restarts_total{watch="pods",reason="gone"} 1');
     expect(text).toContain('kube_ai_sre_queue_depth{queue="analyze",state="waiting"} 2');
     expect(text).toContain('process_resident_memory_bytes');
   });

@@ -16,7 +16,7 @@ function granted(need: AccessNeed): boolean {
   return rules.some((r) => r.apiGroups.includes(need.group) && (r.resources.includes(resource) || r.resources.includes('*')) && (r.verbs.includes(need.verb) || r.verbs.includes('*')));
 }
 
-const everything = requiredReads({ namespaces: [], watch: true, forecast: true });
+const everything = requiredReads({ namespaces: [], watch: true, eventWatch: true, forecast: true });
 
 describe('the agent\'s access', () => {
   it('manifests/agent/rbac.yaml grants every read, whatever the configuration', () => {
@@ -28,13 +28,15 @@ describe('the agent\'s access', () => {
   });
 
   it('asks only about what this configuration uses', () => {
-    const minimal = requiredReads({ namespaces: ['demo'], watch: false, forecast: false }).map((n) => `${n.verb} ${n.group}/${n.resource}${n.subresource ? `/${n.subresource}` : ''}`);
+    const minimal = requiredReads({ namespaces: ['demo'], watch: false, eventWatch: false, forecast: false }).map((n) => `${n.verb} ${n.group}/${n.resource}${n.subresource ? `/${n.subresource}` : ''}`);
     expect(minimal).toEqual(['list /pods', 'get /pods/log', 'list /events', 'get /nodes', 'get /namespaces', 'get apps/replicasets', 'get batch/jobs']);
-    expect(everything.length - requiredReads({ namespaces: ['demo'], watch: false, forecast: false }).length).toBe(3);
+    expect(everything.length - requiredReads({ namespaces: ['demo'], watch: false, eventWatch: false, forecast: false }).length).toBe(6);
+    const events = requiredReads({ namespaces: ['demo'], watch: false, eventWatch: true, forecast: false }).map((n) => `${n.verb} ${n.group}/${n.resource}${n.subresource ? `/${n.subresource}` : ''}`);
+    expect(events.filter((n) => !minimal.includes(n))).toEqual(['list events.k8s.io/events', 'watch events.k8s.io/events', 'get /pods']);
   });
 
   it('asks per namespace, or once cluster-wide; cluster-scoped resources always once', () => {
-    const needs = requiredReads({ namespaces: ['a', 'b'], watch: true, forecast: false });
+    const needs = requiredReads({ namespaces: ['a', 'b'], watch: true, eventWatch: true, forecast: false });
     const queries = accessQueries(needs, { namespaces: ['a', 'b'] });
     expect(queries.filter((q) => q.query.resource === 'pods' && q.query.verb === 'watch').map((q) => q.query.namespace)).toEqual(['a', 'b']);
     expect(queries.filter((q) => q.query.resource === 'nodes').map((q) => q.query.namespace)).toEqual([undefined]);
