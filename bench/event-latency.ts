@@ -5,8 +5,8 @@
 // 30 more in bursts of 10 pods at once, each pod's kill reported by 3 events in a row (folded
 // into one pod read).
 // Run: node bench/event-latency.ts
-import { EventsV1Api } from '@kubernetes/client-node';
 import { blocksText, startHarness, type Harness } from '../test/support/agent-harness.ts';
+import { postEventsV1 } from '../test/support/test-cluster/events.ts';
 import { setContainerScenario } from '../test/support/test-cluster/pod-status.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 import { note, percentile, printHeader, printTable } from './support/report.ts';
@@ -32,7 +32,6 @@ async function main(): Promise<void> {
     });
     h = await startHarness(bench, { mode: 'http', namespace: ns, watch: false, eventWatch: true });
     const harness = h;
-    const events = bench.kc.makeApiClient(EventsV1Api);
     let serial = 0;
 
     const kill = async (i: number, repeats: number) => {
@@ -40,14 +39,9 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       for (let r = 0; r < repeats; r++) {
         serial += 1;
-        await events.createNamespacedEvent({
-          namespace: ns,
-          body: {
-            metadata: { name: `${pod}.${serial}`, namespace: ns },
-            eventTime: new Date(), reportingController: 'kubelet', reportingInstance: nodeName, action: 'OOMKilling',
-            regarding: { kind: 'Pod', name: pod, namespace: ns, apiVersion: 'v1' },
-            reason: 'SystemOOM', note: `System OOM encountered, victim process: worker, pid: ${1000 + serial}`, type: 'Warning',
-          },
+        await postEventsV1(bench.info, {
+          namespace: ns, eventTime: new Date(), reportingController: 'kubelet', reportingInstance: nodeName, action: 'OOMKilling',
+          regarding: { kind: 'Pod', name: pod }, reason: 'SystemOOM', note: `System OOM encountered, victim process: worker, pid: ${1000 + serial}`,
         });
       }
       await harness.slack.waitForCall('chat.postMessage', (c) => !c.args.thread_ts && blocksText(c).includes(pod), 60_000);

@@ -2,14 +2,13 @@
 // running reaches Slack as a memory incident without any scan, once; the event repeating updates
 // that message in place; and after a 410 Gone the event watch is back and still posts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EventsV1Api } from '@kubernetes/client-node';
-import { randomBytes } from 'node:crypto';
 import { describeWithCluster, useTestCluster } from '../support/cluster-context.ts';
 import { blocksText, startHarness, type Harness } from '../support/agent-harness.ts';
 import { eventually } from '../support/eventually.ts';
 import { recordingLogger } from '../support/recording-logger.ts';
+import { postEventsV1 } from '../support/test-cluster/events.ts';
 import { startApiProxy, type ApiProxy } from '../support/watch-helpers.ts';
-import { incidentPosts, metric, problems } from '../faults/fault-support.ts';
+import { headerText, metric, problems } from '../faults/fault-support.ts';
 
 describeWithCluster('event path', () => {
   const cluster = useTestCluster();
@@ -20,18 +19,14 @@ describeWithCluster('event path', () => {
 
   /** A SystemOOM as the kubelet reports it with the events.k8s.io/v1 API, about `pod`. */
   async function systemOom(pod: string, pid: number, at: Date): Promise<void> {
-    await cluster.kc.makeApiClient(EventsV1Api).createNamespacedEvent({
-      namespace: ns,
-      body: {
-        metadata: { name: `${pod}.${randomBytes(6).toString('hex')}`, namespace: ns },
-        eventTime: at,
-        reportingController: 'kubelet', reportingInstance: (await cluster.node()).name, action: 'OOMKilling',
-        regarding: { kind: 'Pod', name: pod, namespace: ns, apiVersion: 'v1' },
-        reason: 'SystemOOM', note: `System OOM encountered, victim process: stress, pid: ${pid}`, type: 'Warning',
-      },
+    await postEventsV1(cluster.info, {
+      namespace: ns, eventTime: at, reportingController: 'kubelet', reportingInstance: (await cluster.node()).name, action: 'OOMKilling',
+      regarding: { kind: 'Pod', name: pod }, reason: 'SystemOOM', note: `System OOM encountered, victim process: stress, pid: ${pid}`,
     });
   }
 
+  /** Incident messages about `pod` ("…: Pod/memory-hog in …"; slow-memory-hog is another pod). */
+  const posts = (pod: string) => h.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && headerText(c).includes(`: Pod/${pod} in `));
   const scans = () => metric(h, 'scans_total', { namespace: ns });
   const podReads = (pod: string) => proxy.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/api/v1/namespaces/${ns}/pods/${pod}`) && !r.path.includes('/log')).length;
 
@@ -59,7 +54,7 @@ describeWithCluster('event path', () => {
     const scansBefore = await scans();
     const at = new Date();
     await systemOom('memory-hog', 4242, at);
-    const post = await h.slack.waitForCall('chat.postMessage', (c) => !c.args.thread_ts && blocksText(c).includes('memory-hog'), 30_000);
+    const post = await h.slack.waitForCall('chat.postMessage', (c) => !c.args.thread_ts && headerText(c).includes(': Pod/memory-hog in '), 30_000);
     expect(await scans()).toBe(scansBefore);
     const text = blocksText(post);
     expect(text).toContain('Process OOM-killed in a running container');
@@ -68,7 +63,7 @@ describeWithCluster('event path', () => {
     const [incident] = await h.store.listOpen();
     expect(incident).toMatchObject({ detection: { kind: 'ProcessOOM', pod: 'memory-hog', container: 'app', reason: 'SystemOOM' }, recommendation: { rule: 'vpa-oom-bump' } });
     // Where it was found: shown, kept, audited and counted.
-    expect(text).toContain('*Found by*\nWarning event SystemOOM');
+    expect(text).toContain('*Found by*\\nWarning event `SystemOOM`');
     expect(incident!.source).toEqual({ kind: 'event', name: 'SystemOOM' });
     await eventually('the post audited', async () => (await h.auditEntries()).some((e) => e.action === 'incident_posted'));
     expect((await h.auditEntries()).find((e) => e.action === 'incident_posted')?.details?.source).toBe('event:SystemOOM');
@@ -85,7 +80,7 @@ describeWithCluster('event path', () => {
     await eventually('the repeat recorded', async () => (await h.store.listOpen())[0]?.occurrences === 2);
     const { ts } = (await h.store.listOpen())[0]!.slack!;
     await h.slack.waitForCall('chat.update', (c) => c.args.ts === ts && blocksText(c).includes('victim process: stress pid=4343'), 30_000);
-    expect(incidentPosts(h, ns)).toHaveLength(1);
+    expect(posts('memory-hog')).toHaveLength(1);
     expect(h.ollama.chatRequests()).toHaveLength(1);
     expect(await scans()).toBe(scansBefore);
     const audit = (await h.auditEntries()).filter((e) => e.incidentId === incident!.id && e.action === 'incident_posted');
@@ -100,9 +95,9 @@ describeWithCluster('event path', () => {
     expect(problems(logger.entries, /event watch restarting \(gone\)/).length).toBeGreaterThan(0);
     const scansBefore = await scans();
     await systemOom('slow-memory-hog', 777, new Date());
-    await eventually('slow-memory-hog posted', () => incidentPosts(h, ns, 'slow-memory-hog').length === 1, 40_000);
+    await eventually('slow-memory-hog posted', () => posts('slow-memory-hog').length === 1, 40_000);
     expect(await scans()).toBe(scansBefore);
     // The re-list after the 410 delivered the first kills again to nobody: still one message for memory-hog.
-    expect(incidentPosts(h, ns, 'memory-hog')).toHaveLength(1);
+    expect(posts('memory-hog')).toHaveLength(1);
   }, 90_000);
 });

@@ -1,13 +1,12 @@
 // The Warning-event watch against the real API server (events.k8s.io/v1, type=Warning on the
 // server side), through a TLS proxy that can cut it and answer its next watch with 410 Gone.
 import { afterEach, expect, it } from 'vitest';
-import { EventsV1Api, type CoreV1Event } from '@kubernetes/client-node';
-import { randomBytes } from 'node:crypto';
+import type { CoreV1Event } from '@kubernetes/client-node';
 import { startEventWatch, type EventDelivery, type EventWatch } from '../../../src/adapters/kubernetes/event-watch.ts';
 import type { EventSnapshot } from '../../../src/core/model.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { describeWithCluster, useTestCluster } from '../../support/cluster-context.ts';
-import { postEvent, type EventInput } from '../../support/test-cluster/events.ts';
+import { postEvent, postEventsV1, type EventInput } from '../../support/test-cluster/events.ts';
 import { waitUntil } from '../../support/test-cluster/wait-until.ts';
 import { startApiProxy, type ApiProxy } from '../../support/watch-helpers.ts';
 
@@ -98,21 +97,16 @@ describeWithCluster('startEventWatch', () => {
     expect(restarts).toEqual([]);
   }, CLUSTER_TEST_MS);
 
-  it('reads events posted with events.k8s.io/v1 names (note, regarding, eventTime, series)', async () => {
+  it('reads events posted with events.k8s.io/v1 names (note, regarding, eventTime)', async () => {
     const ns = await cluster.createNamespace('events');
     const p = await proxy();
     const { seen, watch: w } = await watch(p, [ns]);
     await w.ready;
     const eventTime = new Date();
-    await cluster.kc.makeApiClient(EventsV1Api).createNamespacedEvent({
-      namespace: ns,
-      body: {
-        metadata: { name: `api.${randomBytes(6).toString('hex')}`, namespace: ns },
-        eventTime,
-        reportingController: 'kubelet', reportingInstance: 'worker-1', action: 'Killing',
-        regarding: { kind: 'Pod', name: 'api', namespace: ns, fieldPath: 'spec.containers{app}' },
-        reason: 'SystemOOM', note: 'System OOM encountered, victim process: node, pid: 777', type: 'Warning',
-      },
+    await postEventsV1(cluster.info, {
+      namespace: ns, eventTime, reportingController: 'kubelet', action: 'Killing',
+      regarding: { kind: 'Pod', name: 'api', fieldPath: 'spec.containers{app}' },
+      reason: 'SystemOOM', note: 'System OOM encountered, victim process: node, pid: 777',
     });
     await waitUntil('the event delivered', async () => (seen.length === 1 ? true : `${seen.length} seen`), { timeoutMs: 60_000, intervalMs: 50 });
     expect(seen[0]!.event).toMatchObject({
