@@ -67,7 +67,7 @@ describeWithCluster('event path', () => {
     expect(incident!.source).toEqual({ kind: 'event', name: 'SystemOOM' });
     await eventually('the post audited', async () => (await h.auditEntries()).some((e) => e.action === 'incident_posted'));
     expect((await h.auditEntries()).find((e) => e.action === 'incident_posted')?.details?.source).toBe('event:SystemOOM');
-    expect(await metric(h, 'incidents_detected_total', { kind: 'ProcessOOM', family: 'memory', source: 'event' })).toBe(1);
+    await eventually('the incident counted', async () => (await metric(h, 'incidents_detected_total', { kind: 'ProcessOOM', family: 'memory', source: 'event' })) === 1);
 
     // The same kill reported again (another object, same time): nothing new. It is read (so it
     // cannot fold into what follows) and handled before the pod's next event is.
