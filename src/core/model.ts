@@ -33,6 +33,9 @@ export const ContainerSnapshotSchema = z.object({
   image: z.string().optional(),
   memoryRequest: z.string().optional(),
   memoryLimit: z.string().optional(),
+  /** CPU quantities as written (e.g. "500m"). */
+  cpuRequest: z.string().optional(),
+  cpuLimit: z.string().optional(),
   ready: z.boolean(),
   restartCount: z.number().int().nonnegative(),
   state: ContainerStateSchema,
@@ -166,6 +169,19 @@ export const LeakTrendSchema = z.object({
 });
 export type LeakTrend = z.infer<typeof LeakTrendSchema>;
 
+/** CPU figures of a throttled container, from cAdvisor's counters. */
+export const CpuMeasureSchema = z.object({
+  /** Mean throttled share of CFS periods over the sustained window (0..1). */
+  throttledRatio: z.number().min(0).max(1),
+  /** CPU used, cores (rate of container_cpu_usage_seconds_total). */
+  usageCores: z.number().nonnegative().optional(),
+  /** Time spent throttled, seconds per second (rate of container_cpu_cfs_throttled_seconds_total). */
+  throttledSecondsPerSecond: z.number().nonnegative().optional(),
+  /** The CFS quota as cores, when the pod spec does not show the limit. */
+  limitCores: z.number().positive().optional(),
+});
+export type CpuMeasure = z.infer<typeof CpuMeasureSchema>;
+
 /** What a detection rule found: one container (or pod, for evictions) with a memory incident. */
 export const DetectionSchema = z.object({
   kind: IncidentKindSchema,
@@ -181,6 +197,8 @@ export const DetectionSchema = z.object({
   restartCount: z.number().int().nonnegative(),
   memoryRequest: z.string().optional(),
   memoryLimit: z.string().optional(),
+  cpuRequest: z.string().optional(),
+  cpuLimit: z.string().optional(),
   lastTerminatedAt: z.string().optional(),
   /** Short human facts the rule rests on, e.g. "lastState.terminated.reason=OOMKilled exitCode=137". */
   facts: z.array(z.string()),
@@ -192,17 +210,24 @@ export const DetectionSchema = z.object({
   runtime: z.enum(['jvm', 'node', 'go', 'python']).optional(),
   /** For leak forecasts: the growth line the forecast rests on. */
   trend: LeakTrendSchema.optional(),
+  /** For CPU throttling: what Prometheus measured, so the recommendation can size the CPU limit. */
+  cpu: CpuMeasureSchema.optional(),
 });
 export type Detection = z.infer<typeof DetectionSchema>;
 
 export const RecommendationSchema = z.object({
-  /** Recommended memory limit as a Kubernetes quantity, e.g. "256Mi". */
+  /** Which limit this is about; absent in reports stored before CPU recommendations: memory. */
+  resource: z.enum(['memory', 'cpu']).optional(),
+  /** Recommended limit as a Kubernetes quantity, e.g. "256Mi" (memory) or "750m" (cpu). */
   limit: z.string(),
-  limitBytes: z.number(),
+  /** Memory recommendations: the limit in bytes. */
+  limitBytes: z.number().optional(),
+  /** CPU recommendations: the limit in millicores. */
+  limitMillicores: z.number().optional(),
   /** Recommended request (same as limit for OOM bumps unless the request was lower). */
   request: z.string().optional(),
   /** `peak-headroom` is what earlier versions stored for leaks; it is read, no longer written. */
-  rule: z.enum(['vpa-oom-bump', 'leak-projection', 'runtime-heap', 'peak-headroom', 'none']),
+  rule: z.enum(['vpa-oom-bump', 'leak-projection', 'runtime-heap', 'peak-headroom', 'cpu-throttling-demand', 'none']),
   /** For runtime heap OOMs: the heap flag to set with the limit, e.g. "-Xmx768m". */
   runtimeSetting: z.string().optional(),
   basis: z.string(),

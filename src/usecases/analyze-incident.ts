@@ -3,7 +3,7 @@
 // and lets the policy decide. Evidence that cannot be read degrades the report, never stops it.
 import { buildIncidentContext } from '../core/context/build-context.ts';
 import { analysisKey } from '../core/incident/tracking.ts';
-import { recommendMemory } from '../core/recommend/memory.ts';
+import { recommend } from '../core/recommend/recommend.ts';
 import { evaluatePolicy } from '../core/policy/evaluate.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
 import type { Detection, EventSnapshot, IncidentKind, IncidentReport, NodeSnapshot } from '../core/model.ts';
@@ -55,7 +55,7 @@ export async function analyzeIncident(deps: AnalyzeDeps, found: FoundIncident, o
   ]);
 
   const context = buildIncidentContext({ detection, pod, events, logTail, node, workload, ...(signals ? { signals } : {}) });
-  const recommendation = recommendMemory(detection, { observedPeakBytes: detection.observedPeakBytes });
+  const recommendation = recommend(detection, { observedPeakBytes: detection.observedPeakBytes });
   const diagnosis = await diagnoseIncident(
     { llm: deps.llm, logger: log },
     { detection, context, recommendation, similar: opts.similar },

@@ -7,7 +7,7 @@ import type { EvalCase } from '../core/eval/case.ts';
 import { scoreAnswer, type CaseScore } from '../core/eval/score.ts';
 import { modelScorecard, type EvalScorecard } from '../core/eval/scorecard.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
-import { recommendMemory } from '../core/recommend/memory.ts';
+import { recommend } from '../core/recommend/recommend.ts';
 import type { LlmClient, Logger } from '../ports.ts';
 import { diagnosisRequest, readDiagnosis, type DiagnoseInput } from './diagnose-incident.ts';
 
@@ -31,7 +31,7 @@ export interface EvalRequest {
 export function caseInput(c: EvalCase): DiagnoseInput {
   const { detection, workload, pod } = c.found;
   const context = buildIncidentContext({ detection, pod, events: c.events, logTail: c.logTail, node: c.node, workload });
-  return { detection, context, recommendation: recommendMemory(detection, { observedPeakBytes: detection.observedPeakBytes }) };
+  return { detection, context, recommendation: recommend(detection, { observedPeakBytes: detection.observedPeakBytes }) };
 }
 
 export async function evaluateModels(deps: EvalDeps, req: EvalRequest): Promise<EvalScorecard> {

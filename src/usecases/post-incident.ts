@@ -2,7 +2,7 @@
 // that created it, its retry after a Slack failure, or a later scan that finds it still unposted.
 import { auditSubject } from '../core/audit/subject.ts';
 import type { IncidentReport } from '../core/model.ts';
-import { approvedMemory } from '../core/recommend/approved.ts';
+import { approvedChange } from '../core/recommend/approved.ts';
 import type { AuditLog, ChatNotifier, IncidentThreads, Logger, OnceLocks } from '../ports.ts';
 import { sourceOf, sourceTag } from '../core/incident/source.ts';
 
@@ -17,11 +17,17 @@ export interface PostDeps {
 }
 
 /** What the incident is about, its verdict and recommendation, as the audit trail records them. */
+/** Memory entries keep the shape they always had; a CPU change says so. */
+function auditedChange(r: IncidentReport) {
+  const { resource, ...change } = approvedChange(r);
+  return resource === 'cpu' ? { ...change, resource } : change;
+}
+
 export function auditFacts(r: IncidentReport) {
   return {
     subject: auditSubject(r),
     verdict: { allowed: r.verdict.allowed, policyName: r.verdict.policyName },
-    recommendation: approvedMemory(r),
+    recommendation: auditedChange(r),
   };
 }
 

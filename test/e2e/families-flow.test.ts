@@ -2,7 +2,7 @@
 // crash loop, an exit-1 crash loop, a liveness-probe kill, an image pull failure, a missing
 // ConfigMap, an unschedulable pod, a JVM heap OOM, and three pods evicted from a node under
 // MemoryPressure. One `/sre scan` posts each incident exactly once with its family; the node's
-// evictions are one message; only memory incidents carry Approve/Reject.
+// evictions are one message; only memory and cpu incidents carry Approve/Reject.
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMixedFailures } from '../examples/mixed-dump.ts';
@@ -85,7 +85,7 @@ describeWithCluster('every pod failure, one message each', () => {
       const text = blocksText(mine[0]!);
       expect(text).toContain(label);
       const decides = text.includes('"action_id":"incident_approve"');
-      expect(decides, `${label}: Approve only on memory incidents`).toBe(family === 'memory');
+      expect(decides, `${label}: Approve only on memory and cpu incidents`).toBe(family === 'memory' || family === 'cpu');
     }
     const node = posts.find((c) => blocksText(c).includes('Node under pressure'))!;
     expect(blocksText(node)).toContain('3 pods evicted from node');

@@ -83,15 +83,17 @@ describeWithCluster('Prometheus signals end to end', () => {
       expect(incident!.signals?.signals.find((s) => s.id === 'cpu_throttling')).toMatchObject({ level: 'warning', value: expect.closeTo(0.78, 2) });
     });
 
-    it('posts a container throttled for the whole window as one cpu incident, without a resource decision', async () => {
+    it('posts a container throttled for the whole window as one cpu incident, with a CPU limit to approve', async () => {
       const post = await h.slack.waitForCall('chat.postMessage', (c) => blocksText(c).includes('slow-memory-hog'), 30_000);
       const text = blocksText(post);
       expect(text).toContain('CPU throttling');
       expect(text).toContain('(cpu)');
       expect(text).toMatch(/85% of CFS periods throttled on average over the last 15 min/);
       expect(text).toContain('CPU limit 250m');
-      expect(text).toContain('"action_id":"incident_acknowledge"');
-      expect(text).not.toContain('"action_id":"incident_approve"');
+      // Its quota (250m) held it back 85% of the time: the CPU limit it needs is sized from what it used and waited.
+      expect(text).toContain('CPU limit `800m`');
+      expect(text).toContain('"action_id":"incident_approve"');
+      expect(text).not.toContain('"action_id":"incident_acknowledge"');
 
       // A second scan finds the same throttling: no second message.
       const scans = async () => [...(await h.agent.metrics.scrape()).matchAll(/^kube_ai_sre_scans_total\{[^}]*outcome="ok"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);

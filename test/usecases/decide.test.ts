@@ -158,7 +158,7 @@ describe('decideIncident', () => {
   it('checks approvers against the policy in force, not the one the incident was analyzed under', async () => {
     const policy = (approvers: string[], protectedNamespaces: string[] = []) => [{
       apiVersion: 'kube-ai-sre/v1' as const, kind: 'MemoryPolicy' as const, metadata: { name: 'default' },
-      spec: { namespaces: ['*'], protectedNamespaces, maxMemoryLimit: '4Gi', maxIncreaseFactor: 4, minConfidence: 0, approvers, autoRemediation: false as const },
+      spec: { namespaces: ['*'], protectedNamespaces, maxMemoryLimit: '4Gi', maxCpuLimit: '4', maxIncreaseFactor: 4, minConfidence: 0, approvers, autoRemediation: false as const },
     }];
     // Alice was an approver when the incident was analyzed, and has since been removed.
     const removed = await stored();

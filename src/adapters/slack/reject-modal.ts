@@ -3,7 +3,7 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { IncidentReport } from '../../core/model.ts';
-import { approvedLimit } from '../../core/recommend/approved.ts';
+import { approvedLimit, limitName } from '../../core/recommend/approved.ts';
 import { truncate } from '../../core/render/escape.ts';
 
 export const REJECT_MODAL_CALLBACK_ID = 'incident_reject_reason';
@@ -31,7 +31,7 @@ export function parseRejectMetadata(raw: unknown): RejectMetadata | undefined {
 
 export function rejectModal(report: IncidentReport, meta: RejectMetadata): webApi.View {
   const d = report.detection;
-  const summary = `${d.kind}: ${report.workload.kind}/${report.workload.name} in ${d.namespace} (container ${d.container}). Recommended memory limit ${approvedLimit(report)}.`;
+  const summary = `${d.kind}: ${report.workload.kind}/${report.workload.name} in ${d.namespace} (container ${d.container}). Recommended ${limitName(report.recommendation)} ${approvedLimit(report)}.`;
   return {
     type: 'modal',
     callback_id: REJECT_MODAL_CALLBACK_ID,

@@ -42,7 +42,8 @@ export const AuditEntryInputSchema = z.strictObject({
   /** What the entry is about; absent in entries written before subjects were recorded. */
   subject: AuditSubjectSchema.optional(),
   verdict: z.strictObject({ allowed: z.boolean(), policyName: z.string() }).optional(),
-  recommendation: z.strictObject({ limit: z.string(), request: z.string().optional() }).optional(),
+  /** The change decided on; `resource` only on CPU changes (absent: memory, as in older entries). */
+  recommendation: z.strictObject({ limit: z.string(), request: z.string().optional(), resource: z.literal('cpu').optional() }).optional(),
   /** What came of it: "approved", "rejected", "refused: not an approver", "posted"... */
   outcome: z.string().min(1),
   details: z.record(z.string(), DetailValueSchema).optional(),

@@ -123,6 +123,12 @@ export function detectCpuThrottling(pods: readonly PodSnapshot[], answers: Throt
       ...baseDetection(pod, c, c.name),
       reason: CPU_THROTTLING_REASON,
       facts: [...facts, ...contextFacts(pod, c)],
+      cpu: {
+        throttledRatio: j.mean,
+        ...(used !== undefined && Number.isFinite(used) && used >= 0 ? { usageCores: used } : {}),
+        ...(waited !== undefined && Number.isFinite(waited) && waited >= 0 ? { throttledSecondsPerSecond: waited } : {}),
+        ...(limit !== undefined && Number.isFinite(limit) && limit > 0 ? { limitCores: limit } : {}),
+      },
     });
   }
   return out;

@@ -51,6 +51,8 @@ export function baseDetection(
     restartCount: c?.restartCount ?? 0,
     ...(c?.memoryRequest ? { memoryRequest: c.memoryRequest } : {}),
     ...(c?.memoryLimit ? { memoryLimit: c.memoryLimit } : {}),
+    ...(c?.cpuRequest ? { cpuRequest: c.cpuRequest } : {}),
+    ...(c?.cpuLimit ? { cpuLimit: c.cpuLimit } : {}),
   };
 }
 

@@ -59,10 +59,9 @@ export const ALERT_KINDS: Readonly<Record<IncidentFamily, IncidentKind>> = {
   network: 'NetworkAlert',
 };
 
-// Families whose incidents carry a resource recommendation that people approve or reject. CPU
-// joins once a CPU limit can be recommended, policy-checked and shown as a change to apply end to
-// end; until then a cpu incident (CpuThrottling) is acknowledged or muted, like a crash.
-const RESOURCE_FAMILIES: ReadonlySet<IncidentFamily> = new Set(['memory']);
+// Families whose incidents carry a resource recommendation (a memory or CPU limit) that people
+// approve or reject; the others are acknowledged or muted.
+const RESOURCE_FAMILIES: ReadonlySet<IncidentFamily> = new Set(['memory', 'cpu']);
 
 export function incidentFamily(kind: IncidentKind): IncidentFamily {
   return KINDS[kind].family;
@@ -86,8 +85,8 @@ export function isAlertKind(kind: IncidentKind): boolean {
 }
 
 /**
- * Memory incidents come with a resource change to approve or reject; the rest do not (yet: CPU).
- * Nor does an alert: it carries no measured termination to size a limit from.
+ * Memory and CPU incidents come with a resource change to approve or reject; the rest do not.
+ * Nor does an alert: it carries no measured termination or throttling to size a limit from.
  */
 export function hasResourceDecision(kind: IncidentKind): boolean {
   return RESOURCE_FAMILIES.has(incidentFamily(kind)) && !isAlertKind(kind);

@@ -2,7 +2,7 @@
 // rules that keep the channel quiet (one message per incident, no re-analysis of unchanged
 // incidents, no resurrection of an old OOM) are tested without Redis or Slack.
 import type { Detection, IncidentReport, PodSnapshot } from '../model.ts';
-import { problemGroup } from '../detection/family.ts';
+import { incidentFamily, problemGroup } from '../detection/family.ts';
 import { transition } from './state.ts';
 
 export type TrackPlan =
@@ -22,7 +22,9 @@ export type TrackPlan =
  * crash loop recurring with the same limits is the same diagnosis, and never a new LLM call.
  */
 export function analysisKey(d: Detection): string {
-  return [d.kind, problemGroup(d.kind), d.container, d.memoryLimit ?? '-', d.memoryRequest ?? '-'].join('|');
+  // A CPU incident changes form with its CPU resources, every other one with its memory resources.
+  const [limit, request] = incidentFamily(d.kind) === 'cpu' ? [d.cpuLimit, d.cpuRequest] : [d.memoryLimit, d.memoryRequest];
+  return [d.kind, problemGroup(d.kind), d.container, limit ?? '-', request ?? '-'].join('|');
 }
 
 /** A later termination than the one already recorded, or more restarts of the same pod. */

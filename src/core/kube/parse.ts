@@ -25,7 +25,7 @@ const RawMetadata = obj({
   ownerReferences: list(obj({ kind: text, name: text, uid: text, controller: flag })),
 });
 
-const RawResources = obj({ requests: obj({ memory: text }), limits: obj({ memory: text }) });
+const RawResources = obj({ requests: obj({ memory: text, cpu: text }), limits: obj({ memory: text, cpu: text }) });
 
 const RawContainerSpec = obj({
   name: text,
@@ -198,6 +198,8 @@ function mergeGroup(
         image: spec?.image ?? status?.image,
         memoryRequest: status?.resources.requests.memory ?? spec?.resources.requests.memory,
         memoryLimit: status?.resources.limits.memory ?? spec?.resources.limits.memory,
+        cpuRequest: status?.resources.requests.cpu ?? spec?.resources.requests.cpu,
+        cpuLimit: status?.resources.limits.cpu ?? spec?.resources.limits.cpu,
         ready: status?.ready ?? false,
         restartCount: restarts < 0 ? 0 : restarts,
         state: toState(status?.state),

@@ -3,6 +3,8 @@
 // loosen or tighten what may be approved (decisions documented in policies/README.md).
 import { IncidentFamilySchema, type Detection, type Diagnosis, type IncidentKind, type Recommendation, type Verdict } from '../model.ts';
 import { describeBytes, formatBytes, toBytes } from '../quantity.ts';
+import { describeMillicores, formatMillicores, toMillicores } from '../cpu-quantity.ts';
+import { recommendedResource } from '../recommend/approved.ts';
 import type { Policy, PolicySet } from './schema.ts';
 import { hasResourceDecision, incidentFamily } from '../detection/family.ts';
 
@@ -29,7 +31,7 @@ export function effectivePolicy(policies: PolicySet, namespace: string): Effecti
   } else {
     const s = match.policy.spec;
     lines.push(`policy ${match.policy.metadata.name} applies (matched ${JSON.stringify(match.pattern)})`);
-    lines.push(`max memory limit ${s.maxMemoryLimit}, max increase ×${s.maxIncreaseFactor}`);
+    lines.push(`max memory limit ${s.maxMemoryLimit}, max CPU limit ${s.maxCpuLimit}, max increase ×${s.maxIncreaseFactor}`);
     lines.push(`min confidence ${s.minConfidence}`);
     lines.push(s.approvers.length > 0 ? `approvers: ${s.approvers.join(', ')}` : 'approvers: none listed, nobody can approve');
     if (s.families) {
@@ -92,10 +94,12 @@ export function evaluatePolicy(policies: PolicySet, input: PolicyInput): Verdict
     return { allowed, policyName: policy.metadata.name, reasons, clamped: false, approvers: [...spec.approvers], autoRemediation: false };
   }
 
-  const limit = clampLimit(spec, detection, recommendation, reasons);
+  const cpu = recommendedResource(recommendation) === 'cpu';
+  const limit = cpu ? clampCpuLimit(spec, detection, recommendation, reasons) : clampLimit(spec, detection, recommendation, reasons);
   if (limit.denial !== undefined) deny(limit.denial);
 
-  reasons.push(...suggestionReasons(diagnosis, recommendation, spec.maxMemoryLimit, detection));
+  // The model is asked for a memory figure; beside a CPU change it is not comparable.
+  if (!cpu) reasons.push(...suggestionReasons(diagnosis, recommendation, spec.maxMemoryLimit, detection));
   reasons.push(confidenceReason(diagnosis, spec.minConfidence));
   reasons.push(spec.approvers.length > 0 ? `approvers: ${spec.approvers.join(', ')}` : 'no approvers listed: nobody can approve');
   reasons.push('auto-remediation off: approving records a decision, a human applies the change');
@@ -122,7 +126,8 @@ interface LimitOutcome {
 // Lowering (or keeping) the limit of such a container brings the next kill sooner, so only a real
 // increase is ever approvable.
 // A runtime heap OOM is not one of them: its fix may keep the limit and raise the heap inside it.
-const MUST_RAISE: ReadonlySet<IncidentKind> = new Set(['OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast', 'ProcessOOM']);
+// A container throttled by its CPU limit is the same for CPU: a lower limit throttles it harder.
+const MUST_RAISE: ReadonlySet<IncidentKind> = new Set(['OOMKilled', 'OOMCrashLoop', 'EvictedMemory', 'MemoryLeakForecast', 'ProcessOOM', 'CpuThrottling']);
 
 export function mustRaiseLimit(kind: IncidentKind): boolean {
   return MUST_RAISE.has(kind);
@@ -184,6 +189,53 @@ function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, rea
       clamped,
       denial: `policy leaves no room above the current limit ${d.memoryLimit} (${describeBytes(current)}): denied`,
     };
+  }
+  return { value, clamped };
+}
+
+// The CPU counterpart of clampLimit: the same two ceilings (max CPU limit, max increase factor),
+// and a throttled container's limit is only ever raised.
+function clampCpuLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, reasons: string[]): LimitOutcome {
+  const recMilli = rec.rule === 'none' ? undefined : toMillicores(rec.limit);
+  if (recMilli === undefined || recMilli <= 0) {
+    return { value: undefined, clamped: false, denial: `no recommended CPU limit (${rec.basis}): nothing to approve` };
+  }
+  let value = rec.limit;
+  let milli = recMilli;
+  let clamped = false;
+  const maxMilli = toMillicores(spec.maxCpuLimit) ?? 0;
+  if (milli > maxMilli) {
+    reasons.push(`recommended CPU limit ${rec.limit} is above max ${spec.maxCpuLimit}: clamped to ${spec.maxCpuLimit}`);
+    value = spec.maxCpuLimit;
+    milli = maxMilli;
+    clamped = true;
+  } else {
+    reasons.push(`recommended CPU limit ${rec.limit} is within max ${spec.maxCpuLimit}`);
+  }
+
+  const current = d.cpuLimit === undefined ? undefined : toMillicores(d.cpuLimit);
+  if (current === undefined || current <= 0) {
+    reasons.push('no current CPU limit in the pod spec: increase factor not checked');
+    return { value, clamped };
+  }
+  const notRaised = mustRaiseLimit(d.kind) && milli <= current;
+  if (notRaised && !clamped) {
+    const what = milli < current ? `is below the current CPU limit ${d.cpuLimit}` : `does not raise the current CPU limit ${d.cpuLimit}`;
+    return { value, clamped, denial: `recommended ${value} ${what} (${describeMillicores(current)}): a throttled container needs more CPU, not less; denied` };
+  }
+  const factor = milli / current;
+  const ceiling = current * spec.maxIncreaseFactor;
+  if (milli > ceiling) {
+    const capped = formatMillicores(ceiling, 'down');
+    reasons.push(`CPU increase ×${fmt(factor)} (${d.cpuLimit} → ${value}) is above max ×${spec.maxIncreaseFactor}: clamped to ${capped}`);
+    value = capped;
+    milli = toMillicores(capped) ?? 0;
+    clamped = true;
+  } else if (!notRaised) {
+    reasons.push(`CPU increase ×${fmt(factor)} (${d.cpuLimit} → ${value}) is within max ×${spec.maxIncreaseFactor}`);
+  }
+  if (clamped && milli <= current) {
+    return { value, clamped, denial: `policy leaves no room above the current CPU limit ${d.cpuLimit} (${describeMillicores(current)}): denied` };
   }
   return { value, clamped };
 }

@@ -3,9 +3,14 @@
 import { z } from 'zod';
 import { toBytes } from '../quantity.ts';
 import { IncidentFamilySchema } from '../model.ts';
+import { toMillicores } from '../cpu-quantity.ts';
 
 const memoryQuantity = z.string().refine((s) => (toBytes(s) ?? 0) > 0, {
   error: (iss) => `not a memory quantity (${JSON.stringify(iss.input)})`,
+});
+
+const cpuQuantity = z.string().refine((s) => (toMillicores(s) ?? 0) > 0, {
+  error: (iss) => `not a CPU quantity like "500m" or "2" (${JSON.stringify(iss.input)})`,
 });
 
 // Namespace names, or patterns with "*" wildcards ("*", "prod-*").
@@ -29,6 +34,8 @@ export const PolicySpecSchema = z.strictObject({
   protectedNamespaces: z.array(namespaceName).default([]),
   /** Ceiling for a recommended memory limit; higher recommendations are clamped to it. */
   maxMemoryLimit: memoryQuantity,
+  /** Ceiling for a recommended CPU limit (throttling incidents); higher recommendations are clamped to it. */
+  maxCpuLimit: cpuQuantity.default('4'),
   /** Ceiling for recommended / current limit; higher recommendations are clamped to current × factor. */
   maxIncreaseFactor: z.number().min(1).max(100).default(4),
   /** Below this LLM confidence the verdict asks for careful reading; it never changes `allowed`. */

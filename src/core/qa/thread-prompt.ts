@@ -2,7 +2,7 @@
 // fenced data, a bounded slice of the earlier turns, and the question. The question, the earlier
 // turns and most of the context (names, logs, model output) are untrusted text.
 import type { IncidentReport } from '../model.ts';
-import { approvedLimit } from '../recommend/approved.ts';
+import { approvedLimit, limitName, recommendedResource } from '../recommend/approved.ts';
 import type { LlmMessage } from '../llm-message.ts';
 import type { ThreadTurn } from './thread-turn.ts';
 import { truncate } from '../render/escape.ts';
@@ -68,7 +68,7 @@ export function incidentContextLines(r: IncidentReport): string[] {
     line('Explanation', dx.explanation, 1200),
     line('Confidence', String(Math.round(dx.confidence * 100) / 100)),
     line('Evidence', dx.evidence.slice(0, 8).join(' | '), 1500),
-    line('Recommendation', `memory limit ${r.recommendation.limit}${r.recommendation.request ? `, request ${r.recommendation.request}` : ''} (rule ${r.recommendation.rule}): ${r.recommendation.basis}`, 600),
+    line('Recommendation', `${limitName(r.recommendation)} ${r.recommendation.limit}${r.recommendation.request ? `, request ${r.recommendation.request}` : ''} (rule ${r.recommendation.rule}): ${r.recommendation.basis}`, 600),
     line('Model suggestion (shown only)', dx.suggestedLimit),
     line('Policy verdict', `${v.allowed ? 'allowed' : 'denied'} by policy ${v.policyName}${v.recommendedLimit ? `, limit to apply ${v.recommendedLimit}` : ''}${v.clamped ? ' (clamped)' : ''}`),
     line('Policy reasons', v.reasons.slice(0, 12).join('; '), 1200),
@@ -103,6 +103,11 @@ export function buildThreadMessages(input: ThreadPromptInput): LlmMessage[] {
   return messages;
 }
 
+function currentLimit(r: IncidentReport): string {
+  const d = r.detection;
+  return recommendedResource(r.recommendation) === 'cpu' ? `CPU limit ${d.cpuLimit ?? 'none'}` : `memory limit ${d.memoryLimit ?? 'none'}`;
+}
+
 /** One line of what is known, for when the model cannot answer. Plain text (escape before posting). */
 export function incidentSummaryLine(r: IncidentReport): string {
   const d = r.detection;
@@ -111,7 +116,7 @@ export function incidentSummaryLine(r: IncidentReport): string {
   const cause = r.diagnosis.rootCauses[0] ? ` Likely cause: ${truncate(r.diagnosis.rootCauses[0].replace(/\s+/g, ' '), 200)}.` : '';
   return truncate(
     `${r.workload.kind}/${r.workload.name} in ${d.namespace}: container ${d.container} ${d.reason} (${d.kind}), ` +
-      `${d.restartCount} restarts, memory limit ${d.memoryLimit ?? 'none'}; recommended limit ${limit} ` +
+      `${d.restartCount} restarts, ${currentLimit(r)}; recommended ${recommendedResource(r.recommendation) === 'cpu' ? 'CPU ' : ''}limit ${limit} ` +
       `(policy ${r.verdict.policyName}: ${r.verdict.allowed ? 'allowed' : 'denied'}); status ${r.status}${decision}.${cause}`,
     900,
   );

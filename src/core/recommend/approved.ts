@@ -2,12 +2,26 @@
 // one, and a request that never ends above that limit (Kubernetes rejects request > limit).
 // Every place that shows, records or checks "the recommended limit" reads it from here, so the
 // quantity a person sees is the one the policy checked.
-import type { IncidentReport } from '../model.ts';
+import type { IncidentReport, Recommendation } from '../model.ts';
 import { toBytes } from '../quantity.ts';
+import { requestWithinCpuLimit } from './cpu.ts';
 
-export interface ApprovedMemory {
+export type Resource = NonNullable<Recommendation['resource']>;
+
+export interface ApprovedChange {
+  resource: Resource;
   limit: string;
   request?: string;
+}
+
+/** Reports stored before CPU recommendations existed were all about memory. */
+export function recommendedResource(rec: Pick<Recommendation, 'resource'>): Resource {
+  return rec.resource ?? 'memory';
+}
+
+/** "memory limit" or "CPU limit", for sentences. */
+export function limitName(rec: Pick<Recommendation, 'resource'>): string {
+  return recommendedResource(rec) === 'cpu' ? 'CPU limit' : 'memory limit';
 }
 
 /** The limit an approval covers: the policy's clamped limit when there is one. */
@@ -15,11 +29,14 @@ export function approvedLimit(report: Pick<IncidentReport, 'verdict' | 'recommen
   return report.verdict.recommendedLimit ?? report.recommendation.limit;
 }
 
-/** Limit and request as a human would apply them. */
-export function approvedMemory(report: Pick<IncidentReport, 'verdict' | 'recommendation'>): ApprovedMemory {
+/** Resource, limit and request as a human would apply them. */
+export function approvedChange(report: Pick<IncidentReport, 'verdict' | 'recommendation'>): ApprovedChange {
+  const resource = recommendedResource(report.recommendation);
   const limit = approvedLimit(report);
-  const request = requestWithinLimit(report.recommendation.request, limit);
-  return request === undefined ? { limit } : { limit, request };
+  const request = resource === 'cpu'
+    ? requestWithinCpuLimit(report.recommendation.request, limit)
+    : requestWithinLimit(report.recommendation.request, limit);
+  return request === undefined ? { resource, limit } : { resource, limit, request };
 }
 
 /**

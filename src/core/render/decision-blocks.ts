@@ -4,6 +4,7 @@ import type { Decision, IncidentReport } from '../model.ts';
 import type { Block } from './block-kit.ts';
 import { codeBlock, codeSpan, escapeMrkdwn, mention, slackDate, truncate } from './escape.ts';
 import { remediationPlan } from './remediation-plan.ts';
+import { limitName } from '../recommend/approved.ts';
 
 export const NEVER_RUNS_NOTE = 'The bot never runs this: apply it through your usual change process.';
 
@@ -27,7 +28,7 @@ export function decisionBlocks(report: IncidentReport, decision: Decision): Bloc
   ];
   if (decision.action === 'approve') {
     const plan = remediationPlan(report);
-    const parts = [`*Change to apply* (memory limit ${codeSpan(plan.limit)}${plan.request ? `, request ${codeSpan(plan.request)}` : ''})`];
+    const parts = [`*Change to apply* (${limitName(report.recommendation)} ${codeSpan(plan.limit)}${plan.request ? `, request ${codeSpan(plan.request)}` : ''})`];
     if (plan.command) parts.push(codeBlock([plan.command], 2400, 2200));
     if (plan.note) parts.push(codeBlock(plan.note.split('\n'), 1200, 600));
     parts.push(`_${NEVER_RUNS_NOTE}_`);

@@ -10,7 +10,8 @@ import { decisionBlocks } from './decision-blocks.ts';
 import { fitMessage } from './fit-message.ts';
 import { steeringBlocks } from './steering-warning.ts';
 import { signalBlocks } from './signal-blocks.ts';
-import { approvedMemory } from '../recommend/approved.ts';
+import { approvedChange, limitName } from '../recommend/approved.ts';
+import { toMillicores } from '../cpu-quantity.ts';
 import { hasResourceDecision, incidentFamily, kindLabel } from '../detection/family.ts';
 import { describeMuteDuration, MUTE_DURATIONS, type MuteDuration } from '../incident/attention.ts';
 import { describeSource, sourceOf } from '../incident/source.ts';
@@ -72,7 +73,9 @@ function whatHappened(r: IncidentReport): Block[] {
     md(`*Container*\n${name(d.container)} (${d.containerType})`),
     md(`*Node*\n${name(d.nodeName ?? r.node?.name)}${pressure ? ' ⚠️ MemoryPressure' : ''}`),
     md(`*${occurrenceLabel(d.kind)} / restarts*\n${r.occurrences} seen · ${d.restartCount} restart${d.restartCount === 1 ? '' : 's'}`),
-    md(`*Memory limit / request*\n${name(d.memoryLimit)} / ${name(d.memoryRequest)}`),
+    incidentFamily(d.kind) === 'cpu'
+      ? md(`*CPU limit / request*\n${name(d.cpuLimit)} / ${name(d.cpuRequest)}`)
+      : md(`*Memory limit / request*\n${name(d.memoryLimit)} / ${name(d.memoryRequest)}`),
     md(`*When*\n${slackDate(when)}${r.firstSeen !== when ? `\nfirst seen ${slackDate(r.firstSeen)}` : ''}`),
     md(`*Found by*\n${foundBy(r)}`),
   ];
@@ -125,9 +128,10 @@ function confidence(r: IncidentReport): Block {
   return { type: 'context', block_id: 'incident_confidence', elements: [md(text)] };
 }
 
-function sameQuantity(a: string, b: string): boolean {
-  const x = toBytes(a);
-  const y = toBytes(b);
+function sameQuantity(a: string, b: string, resource: 'memory' | 'cpu' = 'memory'): boolean {
+  const parse = resource === 'cpu' ? toMillicores : toBytes;
+  const x = parse(a);
+  const y = parse(b);
   return x !== undefined && y !== undefined ? x === y : a.trim() === b.trim();
 }
 
@@ -137,19 +141,20 @@ function recommendation(r: IncidentReport): Block {
     const text = `*Recommendation:* no resource change. A ${incidentFamily(r.detection.kind)} incident is fixed in the workload itself (its code, image, configuration or placement); the root cause above says where to look.`;
     return { type: 'section', block_id: 'incident_recommendation', text: md(text) };
   }
-  const planned = approvedMemory(r);
+  const planned = approvedChange(r);
   const lines = [
-    `*Recommendation* (deterministic, ${escapeMrkdwn(rec.rule)}): limit ${codeSpan(rec.limit)}${rec.request ? `, request ${codeSpan(rec.request)}` : ''}`,
+    `*Recommendation* (deterministic, ${escapeMrkdwn(rec.rule)}): ${planned.resource === 'cpu' ? 'CPU ' : ''}limit ${codeSpan(rec.limit)}${rec.request ? `, request ${codeSpan(rec.request)}` : ''}`,
     ...(rec.runtimeSetting ? [`Heap setting to apply with it: ${codeSpan(truncate(rec.runtimeSetting, 60))} (in the container's args or its JAVA_TOOL_OPTIONS / NODE_OPTIONS)`] : []),
     `_${escapeMrkdwn(truncate(rec.basis, 800))}_`,
   ];
-  const llm = r.diagnosis.suggestedLimit;
+  // The model suggests a memory limit; beside a CPU recommendation it is not comparable.
+  const llm = planned.resource === 'memory' ? r.diagnosis.suggestedLimit : undefined;
   if (llm && sameQuantity(llm, rec.limit)) lines.push(`LLM suggestion: ${codeSpan(truncate(llm, 40))} (agrees)`);
   else if (llm) {
     lines.push(`LLM suggestion: ${codeSpan(truncate(llm, 40))}`);
     lines.push(`⚠️ The LLM and the deterministic rule disagree; the deterministic ${codeSpan(rec.limit)} is what the policy checked.`);
   }
-  if (r.verdict.clamped || !sameQuantity(planned.limit, rec.limit)) {
+  if (r.verdict.clamped || !sameQuantity(planned.limit, rec.limit, planned.resource)) {
     lines.push(`Policy adjusted the limit to ${codeSpan(planned.limit)}.`);
   }
   return { type: 'section', block_id: 'incident_recommendation', text: md(lines.join('\n')) };
@@ -196,7 +201,7 @@ function approvers(r: IncidentReport): string {
 }
 
 function buttons(r: IncidentReport): Block[] {
-  const { limit } = approvedMemory(r);
+  const { limit } = approvedChange(r);
   const target = `${r.workload.kind}/${r.workload.name}`;
   const elements: ActionsBlock['elements'] = [];
   if (r.verdict.allowed) {
@@ -208,7 +213,7 @@ function buttons(r: IncidentReport): Block[] {
       value: r.id,
       confirm: {
         title: { type: 'plain_text', text: 'Approve this change?' },
-        text: { type: 'plain_text', text: truncate(`Records your approval of memory limit ${limit} for ${target}. Nothing in the cluster is changed.`, L.confirmText) },
+        text: { type: 'plain_text', text: truncate(`Records your approval of ${limitName(r.recommendation)} ${limit} for ${target}. Nothing in the cluster is changed.`, L.confirmText) },
         confirm: { type: 'plain_text', text: 'Approve' },
         deny: { type: 'plain_text', text: 'Cancel' },
         style: 'primary',
@@ -223,7 +228,7 @@ function buttons(r: IncidentReport): Block[] {
     value: r.id,
     confirm: {
       title: { type: 'plain_text', text: 'Reject this change?' },
-      text: { type: 'plain_text', text: truncate(`Records that memory for ${target} should not be changed as recommended.`, L.confirmText) },
+      text: { type: 'plain_text', text: truncate(`Records that ${r.recommendation.resource === 'cpu' ? 'CPU' : 'memory'} for ${target} should not be changed as recommended.`, L.confirmText) },
       confirm: { type: 'plain_text', text: 'Reject' },
       deny: { type: 'plain_text', text: 'Cancel' },
       style: 'danger',
@@ -294,13 +299,13 @@ function status(r: IncidentReport, showButtons: boolean): Block[] {
 
 function fallbackText(r: IncidentReport): string {
   const d = r.detection;
-  const { limit } = approvedMemory(r);
+  const { limit } = approvedChange(r);
   const who = r.decision && r.status !== 'open' ? ` by ${r.decision.userName ?? r.decision.userId}` : '';
   return escapeMrkdwn(
     truncate(
       `${kindLabel(d.kind)} in ${d.namespace}: ${r.workload.kind}/${r.workload.name} (pod ${d.pod}, container ${d.container}). ` +
         (hasResourceDecision(d.kind)
-          ? `Recommended memory limit ${limit}; policy ${r.verdict.allowed ? 'allows' : 'denies'} it. `
+          ? `Recommended ${limitName(r.recommendation)} ${limit}; policy ${r.verdict.allowed ? 'allows' : 'denies'} it. `
           : `A ${incidentFamily(d.kind)} incident: no resource change recommended. `) +
         `Status: ${r.status}${who}.`,
       3000,

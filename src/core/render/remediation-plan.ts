@@ -1,6 +1,6 @@
 // The change a human would apply for an approved incident. The bot only shows it; it never runs it.
 import type { IncidentReport } from '../model.ts';
-import { approvedMemory } from '../recommend/approved.ts';
+import { approvedChange, type Resource } from '../recommend/approved.ts';
 
 export interface RemediationPlan {
   limit: string;
@@ -19,8 +19,8 @@ function shellArg(value: string): string {
   return /^[A-Za-z0-9._:/=@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-function resourcesYaml(limit: string, request: string | undefined): string {
-  return `resources:\n  limits:\n    memory: ${limit}` + (request ? `\n  requests:\n    memory: ${request}` : '');
+function resourcesYaml(resource: Resource, limit: string, request: string | undefined): string {
+  return `resources:\n  limits:\n    ${resource}: ${limit}` + (request ? `\n  requests:\n    ${resource}: ${request}` : '');
 }
 
 export function remediationPlan(report: IncidentReport): RemediationPlan {
@@ -32,7 +32,7 @@ export function remediationPlan(report: IncidentReport): RemediationPlan {
 }
 
 function resourcePlan(report: IncidentReport): RemediationPlan {
-  const { limit, request } = approvedMemory(report);
+  const { resource, limit, request } = approvedChange(report);
   const { kind, name } = report.workload;
   const d = report.detection;
   const target = `${kind.toLowerCase()}/${shellArg(name)}`;
@@ -40,7 +40,7 @@ function resourcePlan(report: IncidentReport): RemediationPlan {
   const base = { limit, ...(request ? { request } : {}) };
 
   if (d.containerType === 'ephemeral') {
-    return { ...base, note: 'Ephemeral debug containers cannot be given new resources; start the debug container again with more memory.' };
+    return { ...base, note: `Ephemeral debug containers cannot be given new resources; start the debug container again with more ${resource === 'cpu' ? 'CPU' : 'memory'}.` };
   }
   const templatePath = kind === 'CronJob' ? ['jobTemplate', 'spec', 'template', 'spec'] : TEMPLATE_KINDS.has(kind) ? ['template', 'spec'] : undefined;
   if (!templatePath) {
@@ -50,16 +50,16 @@ function resourcePlan(report: IncidentReport): RemediationPlan {
         : kind === 'Job'
           ? "A Job's pod template cannot be changed after creation."
           : `Workloads of kind ${kind} are not patched by kubectl set resources.`;
-    return { ...base, note: `${why} Set this on container ${d.container} in the manifest it came from and apply it again:\n${resourcesYaml(limit, request)}` };
+    return { ...base, note: `${why} Set this on container ${d.container} in the manifest it came from and apply it again:\n${resourcesYaml(resource, limit, request)}` };
   }
 
   if (d.containerType === 'app') {
-    const requests = request ? ` --requests=memory=${shellArg(request)}` : '';
-    return { ...base, command: `kubectl set resources ${target} ${ns} -c ${shellArg(d.container)} --limits=memory=${shellArg(limit)}${requests}` };
+    const requests = request ? ` --requests=${resource}=${shellArg(request)}` : '';
+    return { ...base, command: `kubectl set resources ${target} ${ns} -c ${shellArg(d.container)} --limits=${resource}=${shellArg(limit)}${requests}` };
   }
 
   // Init containers and native sidecars live in initContainers: a strategic merge patch by name.
-  const resources = { limits: { memory: limit }, ...(request ? { requests: { memory: request } } : {}) };
+  const resources = { limits: { [resource]: limit }, ...(request ? { requests: { [resource]: request } } : {}) };
   let spec: Record<string, unknown> = { initContainers: [{ name: d.container, resources }] };
   for (const key of [...templatePath].reverse()) spec = { [key]: spec };
   const patch = JSON.stringify({ spec });

@@ -49,8 +49,9 @@ describe('detectCpuThrottling', () => {
     expect(incidentFamily('CpuThrottling')).toBe('cpu');
     expect(problemGroup('CpuThrottling')).toBe('cpu-throttling');
     expect(fingerprint(d!, { kind: 'Deployment', name: 'session-cache' })).toMatch(/^cpu-throttling-[0-9a-f]{16}$/);
-    // No CPU limit can be approved end to end yet: acknowledged or muted like a crash.
-    expect(hasResourceDecision('CpuThrottling')).toBe(false);
+    // A CPU limit is recommended from what was measured, and approved or rejected like a memory limit.
+    expect(hasResourceDecision('CpuThrottling')).toBe(true);
+    expect(d!.cpu).toEqual({ throttledRatio: 0.75, usageCores: 0.49, throttledSecondsPerSecond: 1.2, limitCores: 0.5 });
   });
 
   it.each([

@@ -27,6 +27,8 @@ describe('parsePod', () => {
         image: 'registry.example.com/shop/web:1.14.2',
         memoryRequest: '32Mi',
         memoryLimit: '64Mi',
+        cpuRequest: '100m',
+        cpuLimit: '500m',
         ready: false,
         restartCount: 5,
         state: {

@@ -278,7 +278,7 @@ describe('effectivePolicy', () => {
   it('lists what applies for /sre policy', () => {
     expect(effectivePolicy(policies, 'kube-system').lines).toEqual([
       'policy default applies (matched "*")',
-      'max memory limit 4Gi, max increase ×4',
+      'max memory limit 4Gi, max CPU limit 4, max increase ×4',
       'min confidence 0',
       'approvers: U0123ABCD',
       'namespace kube-system is protected (by default): never approvable',

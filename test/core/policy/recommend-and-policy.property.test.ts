@@ -7,7 +7,7 @@ import type { Detection, Diagnosis, IncidentKind, IncidentReport } from '../../.
 import { evaluatePolicy, mustRaiseLimit } from '../../../src/core/policy/evaluate.ts';
 import { PolicySchema, type Policy } from '../../../src/core/policy/schema.ts';
 import { toBytes } from '../../../src/core/quantity.ts';
-import { approvedLimit, approvedMemory } from '../../../src/core/recommend/approved.ts';
+import { approvedLimit, approvedChange } from '../../../src/core/recommend/approved.ts';
 import { recommendMemory } from '../../../src/core/recommend/memory.ts';
 import { renderIncidentMessage } from '../../../src/core/render/incident-blocks.ts';
 import { crashLoop, evicted, leakForecast, oomKilled } from '../../fixtures/detections/memory.ts';
@@ -140,8 +140,8 @@ describe('recommendation + policy properties', () => {
       fc.property(scenario, (s) => {
         const { recommendation, verdict } = run(s);
         if (recommendation.rule === 'none') return;
-        const planned = approvedMemory({ verdict, recommendation });
-        if (recommendation.request !== undefined) expect(bytes(recommendation.request)).toBeLessThanOrEqual(recommendation.limitBytes);
+        const planned = approvedChange({ verdict, recommendation });
+        if (recommendation.request !== undefined) expect(bytes(recommendation.request)).toBeLessThanOrEqual(recommendation.limitBytes!);
         const limit = bytes(planned.limit) ?? 0;
         // A cap can round to nothing (a 1Mi limit with ×1): that leaves no room and is never approvable.
         if (limit <= 0) expect(verdict.allowed).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvedLimit, approvedMemory, requestWithinLimit } from '../../../src/core/recommend/approved.ts';
+import { approvedLimit, approvedChange, requestWithinLimit } from '../../../src/core/recommend/approved.ts';
 import { incidentReport } from '../../fixtures/incidents/report.ts';
 
 describe('requestWithinLimit', () => {
@@ -17,13 +17,13 @@ describe('requestWithinLimit', () => {
   });
 });
 
-describe('approvedMemory', () => {
+describe('approvedChange', () => {
   const base = incidentReport();
 
   it('takes the deterministic limit when the policy did not clamp', () => {
     const r = { ...base, verdict: { ...base.verdict, recommendedLimit: undefined, clamped: false } };
     expect(approvedLimit(r)).toBe('256Mi');
-    expect(approvedMemory(r)).toEqual({ limit: '256Mi', request: '128Mi' });
+    expect(approvedChange(r)).toEqual({ resource: 'memory', limit: '256Mi', request: '128Mi' });
   });
 
   it('takes the clamped limit and lowers a request above it', () => {
@@ -33,11 +33,11 @@ describe('approvedMemory', () => {
       verdict: { ...base.verdict, recommendedLimit: '4Gi', clamped: true },
     };
     expect(approvedLimit(r)).toBe('4Gi');
-    expect(approvedMemory(r)).toEqual({ limit: '4Gi', request: '4Gi' });
+    expect(approvedChange(r)).toEqual({ resource: 'memory', limit: '4Gi', request: '4Gi' });
   });
 
   it('has no request when none is recommended', () => {
     const r = { ...base, recommendation: { ...base.recommendation, request: undefined } };
-    expect(approvedMemory(r)).toEqual({ limit: approvedLimit(r) });
+    expect(approvedChange(r)).toEqual({ resource: 'memory', limit: approvedLimit(r) });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentReport } from '../../../src/core/model.ts';
-import { approvedMemory } from '../../../src/core/recommend/approved.ts';
+import { approvedChange } from '../../../src/core/recommend/approved.ts';
 import { remediationPlan } from '../../../src/core/render/remediation-plan.ts';
 import { incidentReport } from '../../fixtures/incidents/report.ts';
 
@@ -51,7 +51,7 @@ describe('remediationPlan', () => {
       recommendation: { ...r.recommendation, limit: '6Gi', request: '6Gi' },
       verdict: { ...r.verdict, recommendedLimit: '4Gi', clamped: true },
     };
-    expect(approvedMemory(clamped)).toEqual({ limit: '4Gi', request: '4Gi' });
+    expect(approvedChange(clamped)).toEqual({ resource: 'memory', limit: '4Gi', request: '4Gi' });
     expect(remediationPlan(clamped).command).toContain('--limits=memory=4Gi --requests=memory=4Gi');
   });
 
