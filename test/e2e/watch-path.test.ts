@@ -37,7 +37,7 @@ describeWithCluster('watch path', () => {
     expect(await metric(h, /^kube_ai_sre_detection_latency_seconds_count (\d+)/m)).toBe(1);
     expect(posts()).toHaveLength(1);
     // Where it was found is kept, shown, audited and counted.
-    expect(blocksText(posts()[0]!)).toContain('*Found by*\npod watch');
+    expect(blocksText(posts()[0]!)).toContain('*Found by*\\npod watch');
     await eventually('the post audited', async () => (await h.auditEntries()).some((e) => e.action === 'incident_posted'));
     const [incident] = await h.store.listOpen();
     expect(incident!.source).toEqual({ kind: 'watch' });
