@@ -197,6 +197,18 @@ describeWithTools('Helm chart charts/kube-ai-sre-agent', [findHelm()], () => {
     expect((findObject(objects, 'ConfigMap', RELEASE) as ConfigMap).data).not.toHaveProperty('REDIS_URL');
   });
 
+  it('Redis Sentinel: the agent is given the sentinels and the master name, its passwords from a Secret of their own', () => {
+    const objects = objectsOf('charts/kube-ai-sre-agent/ci/sentinel-redis-values.yaml');
+    expect(objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'redis')).toEqual([]);
+    const container = agentOf(objects).spec.template.spec.containers[0]!;
+    expect(container.envFrom![2]).toEqual({ secretRef: { name: 'redis-sentinel-passwords' } });
+    const data = (findObject(objects, 'ConfigMap', RELEASE) as ConfigMap).data;
+    expect(data).not.toHaveProperty('REDIS_URL');
+    const config = loadConfig(agentEnvironment(objects));
+    expect(config.REDIS_SENTINELS).toEqual([0, 1, 2].map((i) => ({ host: `redis-node-${i}.redis-headless.redis.svc`, port: 26379 })));
+    expect(config).toMatchObject({ REDIS_SENTINEL_MASTER: 'mymaster', REDIS_SENTINEL_TLS: false, AUDIT_REPLICA_WAIT_MS: 1000 });
+  });
+
   it('bundled Redis: append-only on a kept PersistentVolumeClaim, reachable by the agent only', () => {
     const objects = objectsOf('(defaults)');
     const redis = findObject(objects, 'Deployment', 'kube-ai-sre-redis') as Deployment & { spec: { strategy: { type: string } } };
@@ -297,6 +309,10 @@ function describeWrongValues(): void {
     ['a user token as the bot token', 'slack:\n  createSecret: true\n  botToken: xoxp-123\n  appToken: xapp-1\n  channelId: C0123', /at '\/slack\/botToken': 'xoxp-123' does not match pattern/],
     ['a securityContext the chart does not let you weaken', 'securityContext:\n  runAsUser: 0', /additional properties 'securityContext' not allowed/],
     ['no Redis at all', 'redis:\n  enabled: false', /redis\.enabled=false needs redis\.external\.url .* or redis\.external\.existingSecret/],
+    ['sentinels without a master name', 'redis:\n  enabled: false\n  sentinel:\n    hosts: [s-0:26379]', /redis\.sentinel\.hosts needs redis\.sentinel\.masterName/],
+    ['Sentinel with the bundled Redis', 'redis:\n  sentinel:\n    hosts: [s-0:26379]\n    masterName: mymaster', /redis\.sentinel is for an external Redis with Sentinel; set redis\.enabled=false/],
+    ['a sentinel without a port', 'redis:\n  enabled: false\n  sentinel:\n    hosts: [sentinel-0]\n    masterName: mymaster', /at '\/redis\/sentinel\/hosts\/0': 'sentinel-0' does not match pattern/],
+    ['a replica wait over the command timeout', 'redis:\n  auditReplicaWaitMs: 10000', /at '\/redis\/auditReplicaWaitMs': maximum: got 10,000, want 4,000/],
     ['a created Secret without a bot token', 'slack:\n  createSecret: true\n  appToken: xapp-1\n  channelId: C0123', /slack\.createSecret=true needs slack\.botToken/],
     ['Slack tokens without createSecret', 'slack:\n  botToken: xoxb-1', /used only with slack\.createSecret=true/],
     ['extraConfig overriding a chart value', 'extraConfig:\n  OLLAMA_MODEL: llama3', /extraConfig\.OLLAMA_MODEL: the chart sets OLLAMA_MODEL from its own value/],

@@ -86,8 +86,17 @@ Cross-field rules the schema cannot say clearly; each fails the install with one
 {{- if and $r.enabled (or $r.external.url $r.external.existingSecret) }}
 {{- fail "redis: set either redis.enabled=true (the bundled Redis) or redis.external.url / redis.external.existingSecret, not both" }}
 {{- end }}
-{{- if and (not $r.enabled) (not $r.external.url) (not $r.external.existingSecret) }}
-{{- fail "redis: redis.enabled=false needs redis.external.url (a Redis URL) or redis.external.existingSecret (a Secret holding one)" }}
+{{- if and (not $r.enabled) (not $r.external.url) (not $r.external.existingSecret) (not $r.sentinel.hosts) }}
+{{- fail "redis: redis.enabled=false needs redis.external.url (a Redis URL) or redis.external.existingSecret (a Secret holding one), or redis.sentinel.hosts" }}
+{{- end }}
+{{- if and $r.enabled (or $r.sentinel.hosts $r.sentinel.masterName) }}
+{{- fail "redis: redis.sentinel is for an external Redis with Sentinel; set redis.enabled=false (the bundled Redis is a single node)" }}
+{{- end }}
+{{- if and $r.sentinel.hosts (not $r.sentinel.masterName) }}
+{{- fail "redis: redis.sentinel.hosts needs redis.sentinel.masterName (the name the sentinels monitor)" }}
+{{- end }}
+{{- if and $r.sentinel.masterName (not $r.sentinel.hosts) }}
+{{- fail "redis: redis.sentinel.masterName needs redis.sentinel.hosts (the sentinels as host:port)" }}
 {{- end }}
 {{- if and $r.external.url $r.external.existingSecret }}
 {{- fail "redis: set redis.external.url or redis.external.existingSecret, not both" }}
