@@ -76,4 +76,21 @@ describe('fake Slack Socket Mode', () => {
     const ack = await fake.socket.sendPayload(fake.payloads.slashCommand({ text: 'help' }));
     expect(ack.envelope_id).toEqual(expect.any(String));
   });
+
+  it('hands an envelope to the connection asked for, as Slack spreads them over an app\'s connections', async () => {
+    const { fake } = await startApp((a) => a.command('/sre', async ({ ack }) => ack('first app')));
+    const clientOptions = { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } };
+    const receiver = new SocketModeReceiver({ appToken: fake.identity.appToken, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } });
+    const second = new App({ token: fake.identity.botToken, receiver, clientOptions, logLevel: LogLevel.ERROR });
+    second.command('/sre', async ({ ack }) => ack('second app'));
+    await second.start();
+    try {
+      await fake.socket.waitForConnection(2);
+      const answer = async (connection?: number) => (await fake.socket.sendPayload(fake.payloads.slashCommand({ text: 'help' }), connection === undefined ? {} : { connection })).payload;
+      expect([await answer(0), await answer(1), await answer()]).toEqual([{ text: 'first app' }, { text: 'second app' }, { text: 'second app' }]);
+      await expect(answer(2)).rejects.toThrow(/no open Socket Mode connection #2 \(2 open\)/);
+    } finally {
+      await second.stop();
+    }
+  });
 });

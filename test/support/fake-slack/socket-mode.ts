@@ -19,6 +19,12 @@ export interface SendOptions {
   retryAttempt?: number;
   retryReason?: string;
   acceptsResponsePayload?: boolean;
+  /**
+   * Which open connection gets the envelope: its place among the open ones in the order they were
+   * opened (0: the oldest). Slack hands each envelope to any one of an app's connections; tests
+   * with several agents pick one. The newest by default.
+   */
+  connection?: number;
 }
 
 export interface SocketModeControl {
@@ -28,7 +34,7 @@ export interface SocketModeControl {
   /** Every frame the client sent that was not a ping, parsed. */
   readonly received: readonly Record<string, unknown>[];
   waitForConnection(count?: number, timeoutMs?: number): Promise<void>;
-  /** Sends an envelope to the newest connection and resolves with the client's ack. */
+  /** Sends an envelope to the newest connection (or `opts.connection`) and resolves with the client's ack. */
   send(type: EnvelopeType, payload: Record<string, unknown>, opts?: SendOptions): Promise<SocketAck>;
   disconnect(reason?: 'refresh_requested' | 'warning' | 'link_disabled'): void;
 }
@@ -128,8 +134,9 @@ export class FakeSocketMode implements SocketModeControl {
   }
 
   send(type: EnvelopeType, payload: Record<string, unknown>, opts: SendOptions = {}): Promise<SocketAck> {
-    const ws = [...this.#sockets].reverse().find((s) => s.readyState === WebSocket.OPEN);
-    if (!ws) return Promise.reject(new Error('fake Slack: no open Socket Mode connection'));
+    const open = this.#sockets.filter((s) => s.readyState === WebSocket.OPEN);
+    const ws = opts.connection === undefined ? open.at(-1) : open[opts.connection];
+    if (!ws) return Promise.reject(new Error(opts.connection === undefined ? 'fake Slack: no open Socket Mode connection' : `fake Slack: no open Socket Mode connection #${opts.connection} (${open.length} open)`));
     const envelopeId = randomUUID();
     const timeoutMs = opts.ackTimeoutMs ?? 3000;
     return new Promise<SocketAck>((resolve, reject) => {
