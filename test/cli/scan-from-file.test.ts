@@ -17,6 +17,8 @@ describe('kube-ai-sre scan --from-file', () => {
       ['shop', 'web-7d4b9c8f6-p4k8m', 'CrashLoop', 'crash'],
       ['shop', 'web-7d4b9c8f6-x2x9k', 'OOMCrashLoop', 'memory'],
     ]);
+    // A dump comes from no cluster the agent knows.
+    expect(out.incidents.map((i) => (i as { cluster?: unknown }).cluster)).toEqual([null, null, null, null]);
   });
 
   it.each([

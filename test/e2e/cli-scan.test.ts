@@ -78,6 +78,11 @@ describeWithCluster('kube-ai-sre scan against the test API server', () => {
       recommendation: { limit: '176Mi', rule: 'vpa-oom-bump' },
     });
     expect(ollama.chatRequests().length).toBe(before);
+    // The cluster as the agent would name it: the kubeconfig's cluster, or CLUSTER_NAME.
+    expect(out.incidents[0]!.cluster).toBe(cluster.kc.getCurrentCluster()?.name);
+    const named = JSON.parse((await runCli(['scan', ns, '--json', '--no-llm'], { ...env, CLUSTER_NAME: 'prod-eu' })).stdout) as typeof out;
+    expect(named.incidents[0]).toMatchObject({ cluster: 'prod-eu', kind: 'OOMCrashLoop' });
+    expect(named.incidents[0]!.fingerprint).not.toBe(out.incidents[0]!.fingerprint);
   });
 
   it.each([

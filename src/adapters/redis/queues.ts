@@ -201,7 +201,7 @@ export function createQueues(opts: QueuesOptions): Queues {
   }
 
   async function upsertScanSchedule(namespace: string, everyMs: number, offsetMs?: number): Promise<void> {
-    const data = ScanJobSchema.parse({ namespace, trigger: 'schedule' });
+    const data = ScanJobSchema.parse({ namespace, trigger: 'schedule', ...(opts.cluster?.named ? { cluster: opts.cluster.name } : {}) });
     await scan.upsertJobScheduler(
       scanSchedulerId(namespace),
       { every: everyMs, ...(offsetMs ? { offset: offsetMs } : {}) },

@@ -74,5 +74,7 @@ describe('scan queues per cluster', () => {
     await queuesA.syncScanSchedules(['demo'], 60_000);
     expect((await queuesA.listScanSchedules()).map((s) => s.namespace)).toEqual(['demo']);
     expect((await queuesB.listScanSchedules()).map((s) => s.namespace).sort()).toEqual(['demo', 'shop']);
+    const scheduled = (await queuesA.scan.getJobSchedulers(0, -1, true)).map((s) => s.template?.data);
+    expect(scheduled).toEqual([{ namespace: 'demo', trigger: 'schedule', cluster: 'a' }]);
   });
 });
