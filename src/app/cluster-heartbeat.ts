@@ -41,6 +41,7 @@ export async function startHeartbeat(deps: HeartbeatDeps): Promise<Heartbeat> {
     }
   };
   await beat();
+  await warnIfUnnamedAmongOthers(deps);
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => { running = beat(); }, deps.everyMs);
   timer.unref();
@@ -53,4 +54,16 @@ export async function startHeartbeat(deps: HeartbeatDeps): Promise<Heartbeat> {
         deps.logger.warn({ err: (err as Error).message }, 'cluster heartbeat could not be removed; it expires by itself'));
     },
   };
+}
+
+/**
+ * An agent without CLUSTER_NAME keeps unscoped fingerprints and queues: fine alone, a collision
+ * waiting to happen beside other clusters. Said once at start; the agent still runs.
+ */
+async function warnIfUnnamedAmongOthers(deps: HeartbeatDeps): Promise<void> {
+  if (deps.self.named) return;
+  const others = await deps.directory.list().then((all) => all.filter((c) => c.live && c.name !== deps.self.name).map((c) => c.name), () => []);
+  if (others.length > 0) {
+    deps.logger.warn({ cluster: deps.self.name, others }, 'other clusters report to this Redis but CLUSTER_NAME is not set here: set a distinct CLUSTER_NAME on every agent so their incidents and queues stay apart');
+  }
 }
