@@ -27,16 +27,21 @@ export async function probe(h: Harness, path: '/healthz' | '/readyz'): Promise<{
   return { status: res.status, body: await res.text() };
 }
 
-/** The header of an incident message: "🔴 OOM crash loop: Pod/memory-hog in demo". */
+/** The header of an incident message: "🔴 OOM crash loop: Pod/memory-hog in kind-kind/demo" (cluster/namespace; namespace alone before clusters were recorded). */
 export function headerText(call: ApiCall): string {
   const [first] = (call.args.blocks ?? []) as Array<{ type?: string; text?: { text?: string } }>;
   return first?.type === 'header' ? String(first.text?.text ?? '') : '';
 }
 
-/** Incident messages (top level, accepted by Slack) whose header names the bare pod `pod` in `namespace`. */
+/** Incident messages (top level, accepted by Slack) whose header names the bare pod `pod` in `namespace` (of any cluster). */
 export function incidentPosts(h: Harness, namespace: string, pod = 'memory-hog'): ApiCall[] {
-  return h.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && c.status === 200 && c.response.ok === true
-    && headerText(c).endsWith(`/${pod} in ${namespace}`));
+  return h.slack.callsTo('chat.postMessage').filter((c) => {
+    if (c.args.thread_ts || c.status !== 200 || c.response.ok !== true) return false;
+    const header = headerText(c);
+    const at = header.lastIndexOf(` in `);
+    const where = header.slice(at + 4);
+    return at >= 0 && header.slice(0, at).endsWith(`/${pod}`) && (where === namespace || (where.endsWith(`/${namespace}`) && !where.slice(0, -namespace.length - 1).includes(' ')));
+  });
 }
 
 /** A fresh namespace with the demo pods; memory-hog is OOM crash-looping, slow-memory-hog runs. */
