@@ -31,8 +31,9 @@ describeWithCluster('several clusters on one Slack app and one Redis', () => {
   let ns: string;
   let aStopped = false;
 
-  /** Through b's connection (the first opened). */
+  /** Through b's connection (the first opened), or a's (the second). */
   const viaB = (payload: InboundPayload) => b.slack.socket.sendPayload(payload, { connection: 0 });
+  const viaA = (payload: InboundPayload) => b.slack.socket.sendPayload(payload, { connection: 1 });
   const incidentPosts = () => b.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && blocksText(c).includes('memory-hog'));
 
   beforeAll(async () => {
@@ -86,6 +87,18 @@ describeWithCluster('several clusters on one Slack app and one Redis', () => {
     expect(JSON.stringify(summary.body)).toContain(ns);
     expect(counted(await a.agent.metrics.scrape(), 'scans_total', /trigger="slash"/)).toBe(before.a + 1);
     expect(counted(await b.agent.metrics.scrape(), 'scans_total', /trigger="slash"/)).toBe(before.b);
+    // And the other way round: b's scan asked through a's connection is run by b's agent.
+    const back = b.slack.payloads.slashCommand({ text: `scan b/${ns}` });
+    expect((await viaA(back)).payload).toMatchObject({ text: `Scanning ${ns} in cluster b… new incidents go to the incident channel; the summary comes here.` });
+    await b.slack.waitForResponse((r) => r.url === back.body.response_url, 30_000);
+    expect(counted(await b.agent.metrics.scrape(), 'scans_total', /trigger="slash"/)).toBe(before.b + 1);
+    expect(counted(await a.agent.metrics.scrape(), 'scans_total', /trigger="slash"/)).toBe(before.a + 1);
+    // Either agent lists the incidents of both clusters, each named with its cluster.
+    const list = b.slack.payloads.slashCommand({ text: 'incidents' });
+    await viaA(list);
+    const listed = String((await b.slack.waitForResponse((r) => r.url === list.body.response_url)).body.text);
+    expect(listed).toContain(`in a/${ns}`);
+    expect(listed).toContain(`in b/${ns}`);
     // A plain namespace both clusters scan is a question back, not a guess.
     const which = await viaB(b.slack.payloads.slashCommand({ text: `scan ${ns}` }));
     expect(which.payload).toMatchObject({ text: `Which cluster? ${ns} is in several clusters: \`a\`, \`b\`. Name it, e.g. \`/sre scan a/${ns}\`.` });
