@@ -83,12 +83,13 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
   const cluster = createClusterReader(kubeConfig, { clusterRef: self });
   // REDIS_URL, or the master Redis Sentinel names (found again after every failover).
   const redisTarget = redisTargetOf(config);
-  const redis = await connectRedis(redisTarget, 'store');
-  const workerRedis = await connectRedis(redisTarget, 'worker');
+  // Each connection logs an outage (a failover) once, and its end once.
+  const redis = await connectRedis(redisTarget, 'store', { name: 'kube-ai-sre:store', logger });
+  const workerRedis = await connectRedis(redisTarget, 'worker', { name: 'kube-ai-sre:worker', logger });
   // Enqueueing fails fast during an outage (the caller reports it); workers wait it out.
-  const queueRedis = await connectRedis(redisTarget, 'queue');
+  const queueRedis = await connectRedis(redisTarget, 'queue', { name: 'kube-ai-sre:queue', logger });
   // The audit trail's own connection: waiting for a replica to confirm an entry blocks it.
-  const auditRedis = await connectRedis(redisTarget, 'store', { name: 'kube-ai-sre:audit' });
+  const auditRedis = await connectRedis(redisTarget, 'store', { name: 'kube-ai-sre:audit', logger });
   const connections: Redis[] = [redis, workerRedis, queueRedis, auditRedis];
 
   const store = createIncidentStore({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger });

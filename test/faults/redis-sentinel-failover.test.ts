@@ -77,6 +77,9 @@ describeWithSentinel('the agent on Redis Sentinel', () => {
         return approvedShown(second.slack!.ts);
       }, 60_000);
       for (const text of toldUser()) expect(text).toMatch(/^Your decision could not be recorded right now/);
+      // The outage and its end are each logged once per connection, naming the Sentinel master.
+      expect(problems(logger.entries, /redis connection error/).some((e) => String(e.fields.redis).startsWith(`Sentinel master "${sentinels.masterName}"`))).toBe(true);
+      expect(logger.entries.filter((e) => e.msg === 'redis connection restored' && e.fields.role === 'store').length).toBeGreaterThan(0);
       expect(problems(logger.entries, /audit entry could not be written/)).toEqual([]);
 
       // Both decisions, before and after the failover, are in a chain that verifies.

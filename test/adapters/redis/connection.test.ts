@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import {
+  clientOptionsFor,
   connectRedis,
   isUnavailableError,
   reconnectDelay,
@@ -48,6 +49,25 @@ describe('options per role', () => {
     expect(opts.maxRetriesPerRequest).toBe(retries);
     expect(opts.enableOfflineQueue).toBe(offline);
     expect(opts.lazyConnect).toBe(true);
+  });
+
+  it.each([
+    ['store', 1, false],
+    ['queue', 1, false],
+    ['worker', null, true],
+  ] as const)('under Sentinel, %s keeps its retry and offline-queue choice, asks the sentinels for the master and listens for failovers', (role, retries, offline) => {
+    const target = { url: 'rediss://sre@unused:6379/2', sentinel: { addresses: [{ host: 's-0', port: 26379 }, { host: 's-1', port: 26380 }], masterName: 'mymaster', password: 'sp', tls: true } };
+    const opts = clientOptionsFor(target, role);
+    expect(opts).toMatchObject({
+      maxRetriesPerRequest: retries, enableOfflineQueue: offline, lazyConnect: true,
+      sentinels: [{ host: 's-0', port: 26379 }, { host: 's-1', port: 26380 }], name: 'mymaster', role: 'master',
+      sentinelPassword: 'sp', sentinelTLS: {}, enableTLSForSentinelMode: true, failoverDetector: true,
+    });
+    // Reconnects ask the sentinels again at least every second; READONLY from a demoted master reconnects and resends.
+    expect([1, 2, 3, 4, 50].map((n) => opts.retryStrategy!(n))).toEqual([200, 400, 800, 1_000, 1_000]);
+    expect(opts.reconnectOnError!(Object.assign(new Error("READONLY You can't write against a read only replica."), { name: 'ReplyError' }))).toBe(2);
+    expect(opts.reconnectOnError!(new Error('ERR unknown command'))).toBe(false);
+    expect(clientOptionsFor({ url: 'redis://127.0.0.1:6379' }, role)).not.toHaveProperty('sentinels');
   });
 
   it('backs off exponentially up to 5 s and never gives up', () => {

@@ -18,6 +18,7 @@ import type { ScanJob } from '../../../src/core/jobs.ts';
 import { silentLogger } from '../../../src/logging.ts';
 import { incidentReport } from '../../fixtures/incidents/report.ts';
 import { eventually } from '../../support/eventually.ts';
+import { runCli } from '../../support/run-cli.ts';
 import { describeWithSentinel, startSentinels, type SentinelDeployment } from '../../support/redis-sentinel.ts';
 
 const entry = (i: number): AuditEntryInput => ({
@@ -171,4 +172,14 @@ describeWithSentinel('Redis through Sentinel', () => {
     await eventually('a job enqueued after the failover', async () => (await queues.enqueueScan(scan('after-the-kill')).catch(() => undefined)) !== undefined);
     await eventually('the scan job run after the failover', () => scanned.includes('after-the-kill'), 60_000);
   }, 120_000);
+
+  it('verifies and exports the trail with the audit CLI through the sentinels after the failover', async () => {
+    const env = { REDIS_SENTINELS: d.sentinelsEnv, REDIS_SENTINEL_MASTER: d.masterName, KEY_PREFIX: prefix };
+    const head = await audit.head();
+    const verified = await runCli(['audit', 'verify'], env);
+    expect([verified.code, verified.stdout.trim()]).toEqual([0, `audit trail intact: ${head.seq} entries verified`]);
+    const exported = await runCli(['audit', 'export'], env);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.trim().split('\n').map((l) => (JSON.parse(l) as AuditEntry).hash).at(-1)).toBe(head.hash);
+  });
 });
