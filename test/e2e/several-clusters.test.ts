@@ -1,10 +1,11 @@
 // Two clusters, one Slack app, one Redis: two real API servers, an agent in each (read-only in its
-// own cluster), both on the fake Slack in Socket Mode, which hands each envelope to the connection
-// the test picks, as Slack spreads envelopes over an app's connections. Incidents of both clusters
+// own cluster), both on the fake Slack: in Socket Mode it hands each envelope to the connection the
+// test picks, as Slack spreads envelopes over an app's connections; in HTTP mode the test picks the
+// agent, as an ingress in front of both would. Incidents of both clusters
 // are posted once each and say which cluster; a scan of cluster a asked through b's connection is
 // run by a's agent; a click on a's incident handled by b's agent records one decision and a thread
 // question there is answered; once a's agent stops, a scan of a is answered plainly.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVER, blocksText, startHarness, type Harness } from '../support/agent-harness.ts';
 import { clusterContext, describeWithCluster, useTestCluster, type TestClusterContext } from '../support/cluster-context.ts';
 import { eventually } from '../support/eventually.ts';
@@ -23,6 +24,10 @@ function counted(metrics: string, name: string, labels: RegExp): number {
 
 describeWithCluster('several clusters on one Slack app and one Redis', () => {
   const clusterA = useTestCluster();
+  for (const mode of ['socket', 'http'] as const) describe(`${mode} mode`, () => severalClusters(mode, clusterA));
+});
+
+function severalClusters(mode: 'socket' | 'http', clusterA: TestClusterContext): void {
   let privateB: TestCluster;
   let clusterB: TestClusterContext & { closeNode(): Promise<void> };
   // b owns the shared fakes and key prefix; a's agent joins it and is stopped halfway.
@@ -31,9 +36,15 @@ describeWithCluster('several clusters on one Slack app and one Redis', () => {
   let ns: string;
   let aStopped = false;
 
-  /** Through b's connection (the first opened), or a's (the second). */
-  const viaB = (payload: InboundPayload) => b.slack.socket.sendPayload(payload, { connection: 0 });
-  const viaA = (payload: InboundPayload) => b.slack.socket.sendPayload(payload, { connection: 1 });
+  /** To b's agent (its connection, the first opened; or its HTTP endpoint), or to a's. */
+  const send = async (to: () => Harness, connection: number, payload: InboundPayload): Promise<{ payload?: Record<string, unknown> }> => {
+    if (mode === 'socket') return b.slack.socket.sendPayload(payload, { connection });
+    const res = await b.slack.deliver(to().eventsUrl, payload);
+    expect(res.status).toBe(200);
+    return res.text === '' ? {} : { payload: res.json as Record<string, unknown> };
+  };
+  const viaB = (payload: InboundPayload) => send(() => b, 0, payload);
+  const viaA = (payload: InboundPayload) => send(() => a, 1, payload);
   const incidentPosts = () => b.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts && blocksText(c).includes('memory-hog'));
 
   beforeAll(async () => {
@@ -50,10 +61,10 @@ describeWithCluster('several clusters on one Slack app and one Redis', () => {
       await c.setContainerScenario(ns, 'slow-memory-hog', 'app', { kind: 'running' });
     }
     const env = (name: string) => ({ CLUSTER_NAME: name, CLUSTER_HEARTBEAT_SECONDS: '1' });
-    b = await startHarness(clusterB, { mode: 'socket', namespace: ns, env: env('b') });
-    await b.slack.socket.waitForConnection(1);
-    a = await startHarness(clusterA, { mode: 'socket', namespace: ns, env: env('a'), shared: b });
-    await b.slack.socket.waitForConnection(2);
+    b = await startHarness(clusterB, { mode, namespace: ns, env: env('b') });
+    if (mode === 'socket') await b.slack.socket.waitForConnection(1);
+    a = await startHarness(clusterA, { mode, namespace: ns, env: env('a'), shared: b });
+    if (mode === 'socket') await b.slack.socket.waitForConnection(2);
   }, CLUSTER_MS);
 
   afterAll(async () => {
@@ -131,11 +142,11 @@ describeWithCluster('several clusters on one Slack app and one Redis', () => {
 
     await a.stop();
     aStopped = true;
-    const ack = await b.slack.socket.sendPayload(b.slack.payloads.slashCommand({ text: `scan a/${ns}` }));
+    const ack = await viaB(b.slack.payloads.slashCommand({ text: `scan a/${ns}` }));
     expect(String(ack.payload?.text)).toMatch(/^Cluster `a` has no live agent \(last heartbeat <!date\^\d+\^[^>]+>\): nothing was scanned\. Live clusters: `b`\.$/);
     // A plain namespace goes to the one cluster left.
-    const plain = await b.slack.socket.sendPayload(b.slack.payloads.slashCommand({ text: `scan ${ns}` }));
+    const plain = await viaB(b.slack.payloads.slashCommand({ text: `scan ${ns}` }));
     expect(plain.payload).toMatchObject({ text: `Scanning ${ns} in cluster b… new incidents go to the incident channel; the summary comes here.` });
     expect((await b.audit.verify()).ok).toBe(true);
   }, CLUSTER_MS);
-});
+}
