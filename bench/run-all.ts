@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['ack-latency', 'scan-cost', 'llm-economy', 'idle-rss', 'detection-latency', 'event-latency'];
+const BENCHES = ['ack-latency', 'scan-cost', 'llm-economy', 'idle-rss', 'detection-latency', 'event-latency', 'alertmanager-ack'];
 
 function runBench(name: string): Promise<number | null> {
   return new Promise((resolve) => {
