@@ -101,3 +101,27 @@ describe('/sre clusters', () => {
     expect(reply).toMatch(/\*b\* — 1 agent, version 0\.1\.0, .*; scans demo, payments/);
   });
 });
+
+describe('/sre scan when the heartbeats do not answer', () => {
+  let stalled: Harness;
+  const never: ClusterDirectory = { beat: async () => {}, leave: async () => {}, list: () => new Promise(() => {}) };
+  beforeAll(async () => {
+    stalled = await startHarness({ deps: { self: B, clusters: never } });
+  });
+  afterAll(async () => stalled?.close());
+
+  it('acks within Slack\'s deadline with a plain line, and enqueues nothing', async () => {
+    const payload = stalled.fake.payloads.slashCommand({ text: 'scan a/demo', user: CAROL });
+    const res = await stalled.fake.deliver(stalled.eventsUrl, payload);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ response_type: 'ephemeral', text: 'Scan of demo not started: The incident store (Redis) is unavailable right now (store_unavailable); try again in a moment.' });
+    const queueOfA = new Queue<ScanJob>(clusterQueueName('scan', A), { connection: redis, prefix: `${stalled.prefix}bull` });
+    try {
+      expect(await queueOfA.count()).toBe(0);
+    } finally {
+      await queueOfA.close();
+    }
+    expect((await stalled.audit.latest(10)).map((e) => e.action)).toEqual([]);
+  });
+});
+
