@@ -42,6 +42,8 @@ export interface ClusterReader {
   listEvents(namespace: string): Promise<EventSnapshot[]>;
   readLog(req: LogRequest): Promise<string>;
   readNode(name: string): Promise<NodeSnapshot | undefined>;
+  /** Every node, for what the largest one can hold (unschedulable pods). Optional: without it, no such facts. */
+  listNodes?(): Promise<NodeSnapshot[]>;
   /** Follows ownerReferences (ReplicaSet → Deployment...) to the top-level workload. */
   resolveWorkload(namespace: string, owner: OwnerRef | undefined, podName: string): Promise<WorkloadRef>;
   /**

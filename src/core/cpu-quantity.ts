@@ -1,6 +1,6 @@
-// Kubernetes CPU quantities ("500m", "1.5", "2") <-> millicores, parsed with the same client-node
-// helper as memory quantities (see quantity.ts for why the deep import).
-import { quantityToScalar } from '@kubernetes/client-node/dist/util.js';
+// Kubernetes CPU quantities ("500m", "1.5", "2") <-> millicores. The number itself is read by the
+// same quantity parser as memory (quantity.ts); CPU only narrows the suffixes that make sense.
+import { toBytes as toScalar } from './quantity.ts';
 
 const QUANTITY = /^\+?(\d+(\.\d*)?|\.\d+)(m|[kMG]|[eE][+-]?\d+)?$/;
 
@@ -9,16 +9,8 @@ export function toMillicores(q: string): number | undefined {
   if (typeof q !== 'string') return undefined;
   const text = q.trim().replace(/^\+/, '');
   if (!QUANTITY.test(text)) return undefined;
-  let cores: number;
-  if (text.endsWith('m')) cores = Number(text.slice(0, -1)) / 1000;
-  else {
-    try {
-      cores = Number(quantityToScalar(text));
-    } catch {
-      // Fractions with a suffix ("1.5k") are refused by the BigInt path; plain fractions parse directly.
-      cores = Number(text);
-    }
-  }
+  const cores = toScalar(text);
+  if (cores === undefined) return undefined;
   const milli = cores * 1000;
   return Number.isFinite(milli) && milli >= 0 ? Math.round(milli * 1000) / 1000 : undefined;
 }

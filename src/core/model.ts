@@ -106,6 +106,7 @@ export const NodeSnapshotSchema = z.object({
   name: z.string(),
   conditions: z.array(NodeConditionSchema),
   allocatableMemory: z.string().optional(),
+  allocatableCpu: z.string().optional(),
   capacityMemory: z.string().optional(),
 });
 export type NodeSnapshot = z.infer<typeof NodeSnapshotSchema>;

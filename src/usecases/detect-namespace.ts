@@ -4,6 +4,7 @@ import { DETECTION_RULES, detectIncidents, needsEvents } from '../core/detection
 import { evictionsByNode, foldNodeEvictions } from '../core/detection/node-pressure.ts';
 import { asRuntimeOom, runtimeOomCandidate, runtimeOomIn, type RuntimeOomMatch } from '../core/detection/runtime-oom.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
+import { withNodeCapacity } from '../core/detection/node-capacity.ts';
 import { fingerprintScope, type ClusterRef } from '../core/cluster/cluster-ref.ts';
 import type { Detection, EventSnapshot, FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
 import type { ClusterReader, OwnerLookup } from '../ports.ts';
@@ -41,9 +42,20 @@ export async function detectPods(cluster: ClusterReader, namespace: string, pods
   // One read per node that evicted several pods; an unreadable node still folds its evictions.
   const nodes = new Map(await Promise.all([...groups.keys()].map(async (n) => [n, await cluster.readNode(n).catch(() => undefined)] as const)));
   const detections = foldNodeEvictions(detectIncidents(pods, DETECTION_RULES, events), groups, nodes);
-  const read = await Promise.all(detections.map((d) => (runtimeOomCandidate(d) ? withRuntimeOom(cluster, d, pods) : d)));
+  const capacity = await withNodesFor(cluster, detections, pods);
+  const read = await Promise.all(capacity.map((d) => (runtimeOomCandidate(d) ? withRuntimeOom(cluster, d, pods) : d)));
   const found = await toFoundIncidents(cluster, namespace, read, pods);
   return { namespace, ...(cluster.clusterRef ? { clusterRef: cluster.clusterRef } : {}), podsChecked: pods.length, pods, found };
+}
+
+/** Unschedulable pods get what the largest node can hold: one node list per batch that has any. */
+async function withNodesFor(cluster: ClusterReader, detections: Detection[], pods: PodSnapshot[]): Promise<Detection[]> {
+  if (!cluster.listNodes || !detections.some((d) => d.kind === 'Unschedulable')) return detections;
+  // Without the nodes the incident is still posted, with the scheduler's own reasons.
+  const nodes = await cluster.listNodes().catch(() => []);
+  if (nodes.length === 0) return detections;
+  const byName = new Map(pods.map((p) => [p.name, p]));
+  return detections.map((d) => (byName.has(d.pod) ? withNodeCapacity(d, byName.get(d.pod)!, nodes) : d));
 }
 
 /** The given events, fresher than a list made just before, replace their listed versions. */

@@ -90,6 +90,10 @@ describeWithCluster('every pod failure, one message each', () => {
     const node = posts.find((c) => blocksText(c).includes('Node under pressure'))!;
     expect(blocksText(node)).toContain('3 pods evicted from node');
     for (const app of ['cache', 'feed', 'ledger']) expect(blocksText(node)).toContain(`evicted ${app}-5f6d7c8b9`);
+    // The unschedulable pod's requests beside what the largest node can allocate (one node list).
+    const pending = posts.find((c) => blocksText(c).includes('Unschedulable pod'))!;
+    expect(blocksText(pending)).toMatch(/largest node allocatable \(of \d+\): memory [^,]+, cpu /);
+    expect(blocksText(pending)).toContain('pod requests in total: memory 6Gi, cpu 500m');
     const jvm = posts.find((c) => blocksText(c).includes('Runtime heap out of memory'))!;
     expect(blocksText(jvm)).toContain('java.lang.OutOfMemoryError: Java heap space');
     expect(blocksText(jvm)).toContain('-Xmx768m');

@@ -2,8 +2,8 @@
 // heap OOM, not on every scan; a log that could not be read is asked again.
 import { describe, expect, it } from 'vitest';
 import { createDumpReader } from '../../src/adapters/kubernetes/dump-reader.ts';
-import { parsePod } from '../../src/core/kube/parse.ts';
-import type { PodSnapshot } from '../../src/core/model.ts';
+import { parseNode, parsePod } from '../../src/core/kube/parse.ts';
+import type { NodeSnapshot, PodSnapshot } from '../../src/core/model.ts';
 import type { ClusterReader, LogRequest } from '../../src/ports.ts';
 import { detectPods } from '../../src/usecases/detect-namespace.ts';
 import { kubeFixture } from '../fixtures/kube/load.ts';
@@ -76,5 +76,34 @@ describe('detectPods: the cluster read', () => {
     const kind = await detectPods(reader({ name: 'kind-kind', named: false }), p.namespace, [p]);
     expect(kind.found[0]!.cluster).toBe('kind-kind');
     expect(kind.found[0]!.fingerprint).toBe(plain.found[0]!.fingerprint);
+  });
+});
+
+describe('detectPods: unschedulable pods and the nodes', () => {
+  const pending = () => parsePod(kubeFixture('pod-unschedulable'));
+  const node = parseNode(kubeFixture('node-memory-pressure'));
+  const withNodes = (listNodes: () => Promise<NodeSnapshot[]>): ClusterReader & { lists: number } => {
+    const r = { ...createDumpReader({ kind: 'List', items: [] }), lists: 0 };
+    return Object.assign(r, { listNodes: async () => { r.lists++; return listNodes(); } });
+  };
+
+  it('lists the nodes once per batch and says the pod fits on none of them', async () => {
+    const reader = withNodes(async () => [node]);
+    const other = { ...pending(), name: 'report-worker-2', uid: 'other', ownerReferences: [] };
+    const result = await detectPods(reader, 'batch', [pending(), other, crashing('2024-05-14T08:40:01Z')]);
+    expect(reader.lists).toBe(1);
+    const facts = result.found.filter((f) => f.detection.kind === 'Unschedulable').map((f) => f.detection.facts.join('\n'));
+    expect(facts).toHaveLength(2);
+    for (const f of facts) expect(f).toContain('the pod requests more memory (48Gi) than any node can allocate (6883.8Mi)');
+  });
+
+  it('does not list nodes when nothing is unschedulable, and still reports the pod when the list fails', async () => {
+    const quiet = withNodes(async () => [node]);
+    await detectPods(quiet, 'batch', [crashing('2024-05-14T08:40:01Z')]);
+    expect(quiet.lists).toBe(0);
+    const failing = withNodes(async () => { throw new Error('nodes is forbidden'); });
+    const result = await detectPods(failing, 'batch', [pending()]);
+    expect(result.found.map((f) => f.detection.kind)).toEqual(['Unschedulable']);
+    expect(result.found[0]!.detection.facts.join('\n')).not.toContain('largest node');
   });
 });

@@ -5,7 +5,7 @@ import type { ClusterRef } from '../../core/cluster/cluster-ref.ts';
 import type { KubeConfig } from './vendor/client-node.js';
 import { isAppError } from '../../core/errors.ts';
 import { parseEvent, parseNode, parsePod } from '../../core/kube/parse.ts';
-import type { EventSnapshot, OwnerRef, PodSnapshot, WorkloadRef } from '../../core/model.ts';
+import type { EventSnapshot, NodeSnapshot, OwnerRef, PodSnapshot, WorkloadRef } from '../../core/model.ts';
 import type { ClusterReader, LogRequest, OwnerLookup } from '../../ports.ts';
 import { createKubeJson, forEachPage, METADATA_LIST_ACCEPT, type KubeJson } from './kube-json.ts';
 
@@ -176,6 +176,10 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
         if (apiErrorStatus(err) === 400 && NO_LOG_PATTERNS.some((p) => p.test(bodyText(err)))) return '';
         throw toK8sError(err, action);
       }
+    },
+
+    async listNodes(): Promise<NodeSnapshot[]> {
+      return listConverted({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', parseNode);
     },
 
     async readNode(name) {

@@ -13,6 +13,8 @@ export function createDumpReader(json: unknown): ClusterReader & { namespaces():
     listEvents: async (ns) => dump.events.filter((e) => e.namespace === ns),
     readLog: async () => '',
     readNode: async (name) => dump.nodes.find((n) => n.name === name),
+    // A dump without nodes says nothing about them (rather than "there are none").
+    ...(dump.nodes.length > 0 ? { listNodes: async () => dump.nodes } : {}),
     resolveWorkload: async (_ns, owner, podName) => workloadFromOwner(owner, podName),
     namespaceExists: async (ns) => namespaces.includes(ns),
     listNamespaces: async () => namespaces,

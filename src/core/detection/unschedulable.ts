@@ -28,7 +28,7 @@ export const unschedulableRule: DetectionRule = {
     const message = (cond.message ?? '').replace(/\s+/g, ' ').trim();
     const requests = pod.containers
       .filter((x) => x.type !== 'ephemeral')
-      .map((x) => `${x.name} requests memory ${x.memoryRequest ?? 'unset'}, limit ${x.memoryLimit ?? 'unset'}`);
+      .map((x) => `${x.name} requests memory ${x.memoryRequest ?? 'unset'}, limit ${x.memoryLimit ?? 'unset'}; cpu ${x.cpuRequest ?? 'unset'}, limit ${x.cpuLimit ?? 'unset'}`);
     return [
       {
         kind: 'Unschedulable' as const,

@@ -47,6 +47,7 @@ export function requiredReads(scope: AccessScope): AccessNeed[] {
         ]
       : []),
     { verb: 'get', group: '', resource: 'nodes', clusterScoped: true, why: "the node's memory pressure" },
+    { verb: 'list', group: '', resource: 'nodes', clusterScoped: true, why: 'what the largest node can hold, for unschedulable pods' },
     { verb: 'get', group: '', resource: 'namespaces', clusterScoped: true, why: 'namespace existence (/sre scan, readiness)' },
     ...(scope.namespaces.length === 0 ? [{ verb: 'list', group: '', resource: 'namespaces', clusterScoped: true, why: 'find namespaces to scan (SCAN_NAMESPACES is empty)' }] : []),
     { verb: 'get', group: 'apps', resource: 'replicasets', why: 'resolve a pod to its Deployment' },

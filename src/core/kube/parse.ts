@@ -113,7 +113,7 @@ const RawNode = obj({
   metadata: RawMetadata,
   status: obj({
     conditions: list(obj({ type: text, status: text, reason: text, message: text })),
-    allocatable: obj({ memory: text }),
+    allocatable: obj({ memory: text, cpu: text }),
     capacity: obj({ memory: text }),
   }),
 });
@@ -295,6 +295,7 @@ export function parseNode(json: unknown): NodeSnapshot {
     name: n.metadata.name ?? '',
     conditions,
     allocatableMemory: n.status.allocatable.memory,
+    allocatableCpu: n.status.allocatable.cpu,
     capacityMemory: n.status.capacity.memory,
   });
 }

@@ -15,7 +15,7 @@ describe('unschedulableRule', () => {
         'status.conditions[PodScheduled]: status=False reason=Unschedulable',
         'no node: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }',
         'no node: 2 Insufficient memory',
-        'worker requests memory 48Gi, limit 48Gi',
+        'worker requests memory 48Gi, limit 48Gi; cpu 4, limit unset',
       ]),
     );
   });

@@ -29,7 +29,7 @@ describe('the agent\'s access', () => {
 
   it('asks only about what this configuration uses', () => {
     const minimal = requiredReads({ namespaces: ['demo'], watch: false, eventWatch: false, forecast: false }).map((n) => `${n.verb} ${n.group}/${n.resource}${n.subresource ? `/${n.subresource}` : ''}`);
-    expect(minimal).toEqual(['list /pods', 'get /pods/log', 'list /events', 'get /nodes', 'get /namespaces', 'get apps/replicasets', 'get batch/jobs']);
+    expect(minimal).toEqual(['list /pods', 'get /pods/log', 'list /events', 'get /nodes', 'list /nodes', 'get /namespaces', 'get apps/replicasets', 'get batch/jobs']);
     expect(everything.length - requiredReads({ namespaces: ['demo'], watch: false, eventWatch: false, forecast: false }).length).toBe(6);
     const events = requiredReads({ namespaces: ['demo'], watch: false, eventWatch: true, forecast: false }).map((n) => `${n.verb} ${n.group}/${n.resource}${n.subresource ? `/${n.subresource}` : ''}`);
     expect(events.filter((n) => !minimal.includes(n))).toEqual(['list events.k8s.io/events', 'watch events.k8s.io/events', 'get /pods']);
@@ -39,7 +39,7 @@ describe('the agent\'s access', () => {
     const needs = requiredReads({ namespaces: ['a', 'b'], watch: true, eventWatch: true, forecast: false });
     const queries = accessQueries(needs, { namespaces: ['a', 'b'] });
     expect(queries.filter((q) => q.query.resource === 'pods' && q.query.verb === 'watch').map((q) => q.query.namespace)).toEqual(['a', 'b']);
-    expect(queries.filter((q) => q.query.resource === 'nodes').map((q) => q.query.namespace)).toEqual([undefined]);
+    expect(queries.filter((q) => q.query.resource === 'nodes').map((q) => q.query.namespace)).toEqual([undefined, undefined]);
     const wide = accessQueries(needs, { namespaces: [] });
     expect(wide.every((q) => q.query.namespace === undefined)).toBe(true);
     expect(wide).toHaveLength(needs.length);

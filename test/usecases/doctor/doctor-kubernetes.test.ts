@@ -86,7 +86,7 @@ describeWithCluster('doctor: Kubernetes', () => {
     expect(r.check('kubernetes.config')).toMatchObject({ status: 'ok', detail: `context test → ${cluster.info.server}` });
     expect(r.check('kubernetes.reachable')).toMatchObject({ status: 'ok', detail: expect.stringMatching(new RegExp(`^v1\\.\\d+\\.\\d+ at ${cluster.info.server}, as system:serviceaccount:${ns}:agent$`)) });
     expect(r.check('kubernetes.namespaces')).toMatchObject({ status: 'ok', detail: `${ns} exists` });
-    expect(r.check('kubernetes.rbac.reads')).toMatchObject({ status: 'ok', detail: `all 11 reads allowed in ${ns}: pods, pods/log, events, events.events.k8s.io, nodes, namespaces, replicasets.apps, jobs.batch` });
+    expect(r.check('kubernetes.rbac.reads')).toMatchObject({ status: 'ok', detail: `all 12 reads allowed in ${ns}: pods, pods/log, events, events.events.k8s.io, nodes, namespaces, replicasets.apps, jobs.batch` });
     expect(r.check('kubernetes.rbac.writes')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^none of \d+ writes, exec or secret reads is allowed$/) });
     expect(r.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(r.code).toBe(0);
@@ -96,14 +96,14 @@ describeWithCluster('doctor: Kubernetes', () => {
   it('asks cluster-wide when SCAN_NAMESPACES is empty, listing namespaces included', async () => {
     const r = await doctor(env(kubeconfigs.agent!, { SCAN_NAMESPACES: undefined }));
     expect(r.check('kubernetes.namespaces')).toMatchObject({ status: 'ok', detail: expect.stringContaining('SCAN_NAMESPACES is empty') });
-    expect(r.check('kubernetes.rbac.reads')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^all 12 reads allowed in every namespace/) });
+    expect(r.check('kubernetes.rbac.reads')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^all 13 reads allowed in every namespace/) });
   });
 
   it('names the verb a ServiceAccount is missing, and where to get it (exit 4)', async () => {
     const r = await doctor(env(kubeconfigs.noWatch!));
     expect(r.check('kubernetes.rbac.reads')).toMatchObject({
       status: 'fail',
-      detail: `1 of 11 denied: watch pods in ${ns} (pod watch (WATCH_ENABLED))`,
+      detail: `1 of 12 denied: watch pods in ${ns} (pod watch (WATCH_ENABLED))`,
       fix: `bind system:serviceaccount:${ns}:no-watch to the read-only ClusterRole in manifests/agent/rbac.yaml (kubectl apply -f manifests/agent/rbac.yaml), or grant these verbs`,
     });
     expect(r.code).toBe(4);
@@ -112,7 +112,7 @@ describeWithCluster('doctor: Kubernetes', () => {
     expect(noWatchNeeded.check('kubernetes.rbac.reads').status).toBe('ok');
     // Without the event watch, neither events.k8s.io nor single pod reads are asked about.
     const noEventWatch = await doctor(env(kubeconfigs.agent!, { EVENT_WATCH_ENABLED: 'false' }));
-    expect(noEventWatch.check('kubernetes.rbac.reads')).toMatchObject({ status: 'ok', detail: `all 8 reads allowed in ${ns}: pods, pods/log, events, nodes, namespaces, replicasets.apps, jobs.batch` });
+    expect(noEventWatch.check('kubernetes.rbac.reads')).toMatchObject({ status: 'ok', detail: `all 9 reads allowed in ${ns}: pods, pods/log, events, nodes, namespaces, replicasets.apps, jobs.batch` });
   });
 
   it('fails a ServiceAccount that may write, naming every such access (exit 4)', async () => {
