@@ -69,6 +69,26 @@ async function appendOrLog(audit: AuditLog, logger: Logger, entry: AuditEntryInp
   }
 }
 
+// How far back a repeated click looks for the decision's audit entry.
+const RECENT_ENTRIES = 1_000;
+
+// A double click's first click may still be appending its entry: look again before calling it missing.
+const LOOK_AGAIN_MS = [200, 500, 1_000];
+
+/** True when the trail's recent entries, reaching back past `at`, hold no decision entry for the incident. */
+async function decisionUnaudited(audit: AuditLog, incidentId: string, at: string): Promise<boolean> {
+  for (let look = 0; ; look++) {
+    const recent = await audit.latest(RECENT_ENTRIES);
+    if (recent.some((e) => e.action === 'decision' && e.incidentId === incidentId)) return false;
+    // Only a window that reaches back to the decision proves its entry missing.
+    const oldest = recent.at(-1);
+    if (recent.length >= RECENT_ENTRIES && (oldest === undefined || oldest.at > at)) return false;
+    const pause = LOOK_AGAIN_MS[look];
+    if (pause === undefined) return true;
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
 export function pastTense(action: Decision['action']): string {
   return action === 'approve' ? 'approved' : 'rejected';
 }
@@ -149,6 +169,22 @@ export async function decideIncident(deps: DecideDeps, rawInput: DecideInput): P
       );
     }
     const earlier = current.decision;
+    // The same person making the same decision again: when their first click was stored but its
+    // answer was lost (Redis failing over between the write and the reply: they were told
+    // "could not be recorded"), the decision has no audit entry yet. Write it now and show it.
+    if (earlier && earlier.userId === input.userId && earlier.action === input.action && await decisionUnaudited(audit, input.incidentId, earlier.at)) {
+      const audited = await appendOrLog(audit, logger, {
+        ...actor,
+        action: 'decision',
+        incidentId: input.incidentId,
+        at: earlier.at,
+        ...auditFacts(current),
+        outcome: pastTense(earlier.action),
+        details: { ...requested, ...(earlier.reason !== undefined ? { reason: earlier.reason } : {}), answeredOnRepeat: true },
+      });
+      logger.warn({ status: current.status }, 'decision found stored without its audit entry (its first answer was lost); audited now');
+      return { ok: true, report: current, decision: earlier, ...(audited ? {} : { auditFailed: true as const }) };
+    }
     const message = earlier
       ? `This incident was already ${pastTense(earlier.action)} by <@${earlier.userId}> at ${earlier.at}.`
       : `This incident was already ${current.status}.`;

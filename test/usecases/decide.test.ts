@@ -134,6 +134,41 @@ describe('decideIncident', () => {
     ]);
   });
 
+  // A click whose decision was stored but whose answer was lost (Redis failing over between the
+  // write and the reply): the user was told it could not be recorded and clicks again.
+  it.each([
+    ['the same person, the same decision: audited now and shown as recorded', 'U0SREALICE', 'approve', true],
+    ['the same person, the other decision: refused as already decided', 'U0SREALICE', 'reject', false],
+    ['someone else: refused as already decided', 'U0SREBOB', 'approve', false],
+  ] as const)('a decision stored without its audit entry, clicked again by %s', async (_name, userId, action, recovered) => {
+    const report = await stored({ verdict: { ...incidentReport().verdict, approvers: ['*'] } });
+    const first = await store.decide(report.id, { action: 'approve', userId: 'U0SREALICE', at: '2025-03-04T09:19:00.000Z' });
+    expect(first.ok).toBe(true);
+    const outcome = await decideIncident(deps, { incidentId: report.id, userId, action });
+    if (recovered) {
+      expect(outcome).toMatchObject({ ok: true, report: { status: 'approved' }, decision: { userId: 'U0SREALICE', at: '2025-03-04T09:19:00.000Z' } });
+      expect(outcome).not.toHaveProperty('auditFailed');
+      expect(audit.forIncident(report.id)).toMatchObject([
+        { action: 'decision', outcome: 'approved', actor: 'U0SREALICE', at: '2025-03-04T09:19:00.000Z', details: { answeredOnRepeat: true } },
+      ]);
+      // A third click finds the entry: a plain refusal, and no second decision entry.
+      const again = await decideIncident(deps, { incidentId: report.id, userId, action });
+      expect(again).toMatchObject({ ok: false, refusal: 'already_decided' });
+      expect(audit.forIncident(report.id).filter((e) => e.action === 'decision')).toHaveLength(1);
+    } else {
+      expect(outcome).toMatchObject({ ok: false, refusal: 'already_decided' });
+      expect(audit.forIncident(report.id).map((e) => e.action)).toEqual(['decision_refused']);
+    }
+  });
+
+  it('audits a double click once: the second click waits for the first one\'s entry', async () => {
+    const report = await stored();
+    const clicks = await Promise.all([0, 1].map(() => decideIncident(deps, { incidentId: report.id, userId: 'U0SREALICE', action: 'approve' })));
+    expect(clicks.filter((o) => o.ok)).toHaveLength(1);
+    expect(clicks.filter((o) => !o.ok)).toMatchObject([{ refusal: 'already_decided' }]);
+    expect(audit.forIncident(report.id).map((e) => e.action).sort()).toEqual(['decision', 'decision_refused']);
+  });
+
   it('gives exactly one decision and 19 audited refusals for 20 concurrent clicks', async () => {
     const report = await stored({ verdict: { ...incidentReport().verdict, approvers: ['*'] } });
     const outcomes = await Promise.all(
