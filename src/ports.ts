@@ -333,4 +333,6 @@ export interface AlertFolds {
   fold(fingerprints: readonly string[], ttlSeconds: number): Promise<void>;
   /** Those of `fingerprints` still marked as folded. */
   folded(fingerprints: readonly string[]): Promise<Set<string>>;
+  /** Drops the marks (the alerts resolved). */
+  unfold(fingerprints: readonly string[]): Promise<void>;
 }

@@ -75,16 +75,13 @@ export async function runAlertJob(deps: AlertJobDeps, job: AlertJob): Promise<Al
   for (const k of resolved) {
     outcomes[(await resolveAlertIncident(deps, k)) ? 'resolved' : 'known']++;
   }
+  // A folded alert that resolved is folded no more: if it fires again, that is news.
+  await deps.folds.unfold(resolved.map((k) => k.fingerprint));
 
   // Pods named by firing alerts, read once per namespace, then the same rules as a scan.
-  const own: Array<{ keyed: Keyed; pod?: PodSnapshot }> = [];
-  const byNamespace = new Map<string, Keyed[]>();
-  for (const k of firing) {
-    const readable = k.target.pod && k.target.namespace !== CLUSTER_SCOPE && (deps.namespaces.size === 0 || deps.namespaces.has(k.target.namespace));
-    if (!readable) own.push({ keyed: k });
-    else byNamespace.set(k.target.namespace, [...(byNamespace.get(k.target.namespace) ?? []), k]);
-  }
-  for (const [namespace, keyed] of byNamespace) {
+  const readable = (k: Keyed) => Boolean(k.target.pod) && k.target.namespace !== CLUSTER_SCOPE && (deps.namespaces.size === 0 || deps.namespaces.has(k.target.namespace));
+  const own: Array<{ keyed: Keyed; pod?: PodSnapshot }> = firing.filter((k) => !readable(k)).map((keyed) => ({ keyed }));
+  for (const [namespace, keyed] of groupBy(firing.filter(readable), (k) => k.target.namespace)) {
     const pods = await podsOf(deps.cluster, namespace);
     const named = new Map(pods.map((p) => [p.name, p]));
     const flagged: PodSnapshot[] = [];
@@ -223,6 +220,11 @@ async function postFloodSummary(deps: AlertJobDeps, job: AlertJob, opened: numbe
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const k = key(item);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
   return out;
 }

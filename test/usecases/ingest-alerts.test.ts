@@ -209,6 +209,18 @@ describe('runAlertJob', () => {
     expect(texts).toHaveLength(1);
   });
 
+  it('unfolds a folded alert once it resolves: firing again, it opens', async () => {
+    setup({ maxNew: 1 });
+    const alerts = [0, 1, 2].map((i) => webhookAlert({ labels: { alertname: 'KubePodNotReady', pod: `web-${i}`, container: '', reason: '' } }));
+    await runAlertJob(deps, job(...alerts));
+    expect(analyses).toHaveLength(1);
+    const folded = alerts.find((a) => a.labels.pod !== analyses[0]!.found.detection.pod)!;
+    await runAlertJob(deps, job({ ...folded, status: 'resolved', endsAt: '2026-11-29T03:50:00Z' }));
+    const refire = { ...folded, startsAt: '2026-11-29T04:10:00Z' };
+    expect((await runAlertJob(deps, job(refire))).outcomes).toMatchObject({ opened: 1, folded: 0 });
+    expect(analyses.at(-1)!.found.detection.pod).toBe(folded.labels.pod);
+  });
+
   it('lets the job retry when the API server cannot be reached, rather than guess', async () => {
     setup({ cluster: { listPods: async () => { throw new AppError('k8s_unreachable', 'connect ECONNREFUSED'); } } });
     await expect(runAlertJob(deps, job(oomAlert()))).rejects.toMatchObject({ code: 'k8s_unreachable' });

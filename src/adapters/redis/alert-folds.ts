@@ -28,6 +28,11 @@ export function createAlertFolds(options: AlertFoldsOptions): AlertFolds {
       });
     },
 
+    async unfold(fingerprints) {
+      if (fingerprints.length === 0) return;
+      await withStore('alert fold', () => redis.del(...fingerprints.map((fp) => key.alertFold(fp))));
+    },
+
     async folded(fingerprints) {
       if (fingerprints.length === 0) return new Set();
       const values = await withStore('alert fold', () => redis.mget(...fingerprints.map((fp) => key.alertFold(fp))));
