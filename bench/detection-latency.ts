@@ -9,15 +9,10 @@ import { blocksText, startHarness, type Harness } from '../test/support/agent-ha
 import { setContainerScenario } from '../test/support/test-cluster/pod-status.ts';
 import { startBenchCluster } from './support/bench-cluster.ts';
 import { note, percentile, printHeader, printTable } from './support/report.ts';
-import { createWorkload, createWorkloadPod, pool } from './support/workloads.ts';
+import { createWorkload, createWorkloadPod, JAVA_OOM_LOG, pool } from './support/workloads.ts';
 
 const CHANGES = 50;
 const BATCH = 10;
-const CRASH_LOG = [
-  '2026-11-26T04:40:58Z INFO  request handled path=/api/orders status=200 duration_ms=41',
-  '2026-11-26T04:41:03Z WARN  heap usage 91% of limit, gc pause 840ms',
-  '2026-11-26T04:41:07Z ERROR java.lang.OutOfMemoryError: Java heap space',
-].join('\n');
 
 /** The API client the status helper uses, noting the moment its PATCH goes out. */
 function timedCore(core: CoreV1Api, onPatch: (at: number) => void): CoreV1Api {
@@ -48,7 +43,7 @@ async function main(): Promise<void> {
       const pod = await createWorkloadPod(bench.core, ns, w, nodeName);
       pods[i] = pod.metadata!.name!;
       await setContainerScenario(bench.core, ns, pods[i]!, 'app', { kind: 'running' });
-      await bench.setLogs(ns, pods[i]!, 'app', { previous: CRASH_LOG, current: '' });
+      await bench.setLogs(ns, pods[i]!, 'app', { previous: JAVA_OOM_LOG, current: '' });
     });
     h = await startHarness(bench, { mode: 'http', namespace: ns, watch: true });
     const harness = h;

@@ -1,9 +1,12 @@
 // `npm run bench`: every benchmark in turn, each in its own process, output as it comes. A bench
 // that crashes does not stop the others; the exit code says whether all of them ran.
+// --cluster-scale adds bench/cluster-scale.ts (long).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BENCHES = ['ack-latency', 'scan-cost', 'llm-economy', 'idle-rss', 'detection-latency', 'event-latency', 'alertmanager-ack'];
+// 20,000 pods and minutes of churn (~30 min on 2 busy cores): only when asked, `npm run bench -- --cluster-scale`.
+if (process.argv.includes('--cluster-scale')) BENCHES.push('cluster-scale');
 
 function runBench(name: string): Promise<number | null> {
   return new Promise((resolve) => {

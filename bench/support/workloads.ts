@@ -12,6 +12,13 @@ export interface Workload {
   templateHash: string;
 }
 
+/** What the app container wrote before the OOM kill (its previous log, served by the fake kubelet). */
+export const JAVA_OOM_LOG = [
+  '2026-11-26T04:40:58Z INFO  request handled path=/api/orders status=200 duration_ms=41',
+  '2026-11-26T04:41:03Z WARN  heap usage 91% of limit, gc pause 840ms',
+  '2026-11-26T04:41:07Z ERROR java.lang.OutOfMemoryError: Java heap space',
+].join('\n');
+
 const TEAMS = ['payments', 'search', 'checkout', 'catalog', 'identity'];
 
 function podTemplate(app: string, team: string, templateHash?: string) {

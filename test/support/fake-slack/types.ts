@@ -43,6 +43,8 @@ export interface ApiCall {
   /** The token used (Bearer header or `token` field). */
   token?: string;
   contentType?: string;
+  /** When the fake received it (Date.now()). */
+  at: number;
   /** What the fake answered. */
   status: number;
   response: Record<string, unknown>;

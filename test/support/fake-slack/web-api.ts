@@ -118,6 +118,7 @@ export class FakeWebApi {
       ...(auth.authorization ? { authorization: auth.authorization } : {}),
       ...(token ? { token } : {}),
       ...(auth.contentType ? { contentType: auth.contentType } : {}),
+      at: Date.now(),
       status: reply.status,
       response: typeof reply.body === 'string' ? { raw: reply.body } : reply.body,
     };

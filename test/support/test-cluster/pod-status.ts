@@ -6,7 +6,8 @@ import type { CoreV1Api, V1Container, V1Pod } from '@kubernetes/client-node';
 import { mergePatch } from './status-patch.ts';
 
 export type ContainerScenario =
-  | { kind: 'running'; restartCount?: number }
+  /** ready: false = running but failing its readiness probe (not ready, nothing wrong to detect). */
+  | { kind: 'running'; restartCount?: number; ready?: boolean }
   | { kind: 'oom-killed'; restartCount?: number }
   | { kind: 'crash-loop-after-oom'; restartCount?: number; backOff?: string }
   | { kind: 'recovered-after-oom'; restartCount?: number }
@@ -37,7 +38,7 @@ function base(container: V1Container, restartCount: number, ready: boolean): Jso
 export function containerStatus(container: V1Container, scenario: ContainerScenario, pod: { name: string; namespace: string; uid: string }, now: Date): Json {
   switch (scenario.kind) {
     case 'running':
-      return { ...base(container, scenario.restartCount ?? 0, true), containerID: containerId(), state: { running: { startedAt: ago(now, 600) } } };
+      return { ...base(container, scenario.restartCount ?? 0, scenario.ready ?? true), started: true, containerID: containerId(), state: { running: { startedAt: ago(now, 600) } } };
     case 'oom-killed': {
       const terminated = oomTermination(now);
       return { ...base(container, scenario.restartCount ?? 1, false), containerID: terminated.containerID, state: { terminated }, lastState: {} };
