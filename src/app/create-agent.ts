@@ -38,6 +38,7 @@ import { runAnalysis, type RunAnalysisDeps } from '../usecases/run-analysis.ts';
 import { runScanJob, type ScanJobDeps } from '../usecases/run-scan-job.ts';
 import { hasModel, instrumentLlm } from './instrument-llm.ts';
 import { createWatchHandler } from './watch-handler.ts';
+import { detectionSettings } from './detection-settings.ts';
 import { clusterRef, createAuditing } from './audit-wiring.ts';
 import { startHeartbeat, type Heartbeat } from './cluster-heartbeat.ts';
 import { agentVersion } from '../config/agent-version.ts';
@@ -108,7 +109,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     ? createOllamaClient({ host: config.OLLAMA_HOST, model: config.OLLAMA_MODEL, embedModel: config.OLLAMA_EMBED_MODEL, timeoutMs: config.OLLAMA_TIMEOUT_MS, keepAlive: config.OLLAMA_KEEP_ALIVE, logger })
     : undefined;
   const llm: LlmClient | undefined = rawLlm ? instrumentLlm(rawLlm, metrics) : undefined;
-  const prometheus = prometheusSignals(config, clock, logger);
+  const detection = detectionSettings(policies, config);
+  const prometheus = prometheusSignals(config, clock, logger, undefined, detection.thresholds);
   const similar = createSimilarIncidents({
     llm, store, logger,
     vectors: createIncidentVectors({ redis, prefix: config.KEY_PREFIX, retentionDays: config.INCIDENT_RETENTION_DAYS, logger }),
@@ -147,6 +149,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     onScanned: (job, outcome) => metrics.scansTotal.inc({ namespace: job.namespace, trigger: job.trigger, outcome }),
     forecast: config.FORECAST_HORIZON_MINUTES > 0 ? forecaster(config, kubeConfig, redis, clock, logger, prometheus.workingSetHistory) : undefined,
     throttling: prometheus.throttling,
+    rulesFor: detection.rulesFor,
   };
   const analysisDeps: RunAnalysisDeps = {
     cluster, llm, policies, logger, clock, hash, store, audit, notifier: slack?.notifier, similar,
@@ -235,7 +238,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     }
     if (config.WATCH_ENABLED && !watch && !stopping()) {
       // An empty scope means every namespace the watch sees (it runs cluster-wide then).
-      const onPod = createWatchHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES) });
+      const onPod = createWatchHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES), rulesFor: detection.rulesFor });
       watch = await startPodWatch({
         kubeConfig,
         namespaces: config.SCAN_NAMESPACES,
@@ -245,7 +248,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
       });
     }
     if (config.EVENT_WATCH_ENABLED && !eventWatch && !stopping()) {
-      eventHandler ??= createEventHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES) });
+      eventHandler ??= createEventHandler({ cluster, track: trackDeps, metrics, clock, logger, namespaces: new Set(config.SCAN_NAMESPACES), rulesFor: detection.rulesFor });
       eventWatch = await startEventWatch({
         kubeConfig,
         namespaces: config.SCAN_NAMESPACES,

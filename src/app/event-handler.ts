@@ -8,6 +8,7 @@ import { isProcessOomEvent } from '../core/detection/process-oom.ts';
 import type { EventSnapshot, PodSnapshot } from '../core/model.ts';
 import type { ClusterReader, Clock, Logger } from '../ports.ts';
 import { detectPods } from '../usecases/detect-namespace.ts';
+import type { DetectionRule } from '../core/detection/rule.ts';
 import { trackScan, type TrackDeps } from '../usecases/track-scan.ts';
 
 /** Warning reasons that feed detection at once. */
@@ -25,6 +26,8 @@ export interface EventHandlerDeps {
   coalesceMs?: number;
   /** Pods read and checked at once, across namespaces. */
   concurrency?: number;
+  /** The rules with the namespace's policy thresholds; absent: the defaults. */
+  rulesFor?: (namespace: string) => readonly DetectionRule[];
 }
 
 export interface EventHandler {
@@ -79,7 +82,7 @@ export function createEventHandler(deps: EventHandlerDeps): EventHandler {
       log.debug({ namespace: q.namespace, pod: q.name, reasons: reasons(events) }, 'event about a pod that is gone: nothing to check');
       return;
     }
-    const detected = await detectPods(deps.cluster, q.namespace, [pod], events);
+    const detected = await detectPods(deps.cluster, q.namespace, [pod], events, deps.rulesFor?.(q.namespace));
     if (detected.found.length === 0) return;
     // Found by an event: a process OOM kill by its own event's reason, the rest by the latest event's.
     const latest = events.at(-1)?.reason ?? 'Warning';

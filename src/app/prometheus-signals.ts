@@ -11,6 +11,7 @@ import type { UsagePoint } from '../core/forecast/leak-forecast.ts';
 import type { Clock, Logger, PrometheusReader } from '../ports.ts';
 import { gatherSignals, workingSetHistory } from '../usecases/gather-signals.ts';
 import { detectThrottling, type ThrottlingOutcome } from '../usecases/detect-throttling.ts';
+import type { DetectionThresholds } from '../core/policy/evaluate.ts';
 
 export const PROMETHEUS_OFF = 'PROMETHEUS_URL is not set: no Prometheus signals, no CPU throttling incidents';
 
@@ -33,6 +34,8 @@ export function prometheusSignals(
   clock: Clock,
   logger: Logger,
   reader?: PrometheusReader,
+  /** The namespace's throttling thresholds (its policy's, else the settings above). */
+  throttlingFor?: (namespace: string) => Pick<DetectionThresholds, 'cpuThrottlingPercent' | 'cpuThrottlingMinutes'>,
 ): PrometheusSignals {
   if (!config.PROMETHEUS_URL) return { degradedChecks: {}, offChecks: { prometheus: PROMETHEUS_OFF } };
   const prometheus = reader ?? createPrometheusReader({ url: config.PROMETHEUS_URL, timeoutMs: config.PROMETHEUS_TIMEOUT_MS, logger });
@@ -45,8 +48,16 @@ export function prometheusSignals(
         windowMinutes: config.SIGNAL_WINDOW_MINUTES,
         ...(thresholdRatio > 0 ? { thresholds: { throttlingRatio: thresholdRatio } } : {}),
       }),
-    ...(thresholdRatio > 0
-      ? { throttling: (namespace: string, pods: PodSnapshot[]) => detectThrottling(deps, { namespace, pods }, { thresholdRatio, sustainedMinutes: config.CPU_THROTTLING_MINUTES }) }
+    // On where a threshold applies: the settings' everywhere, or any namespace whose policy sets one.
+    ...(thresholdRatio > 0 || throttlingFor
+      ? {
+          throttling: async (namespace: string, pods: PodSnapshot[]): Promise<ThrottlingOutcome> => {
+            const t = throttlingFor?.(namespace) ?? { cpuThrottlingPercent: config.CPU_THROTTLING_PERCENT, cpuThrottlingMinutes: config.CPU_THROTTLING_MINUTES };
+            // Turned off in this namespace: judged, nothing found (so its old incidents resolve).
+            if (t.cpuThrottlingPercent <= 0) return { judged: true, detections: [] };
+            return detectThrottling(deps, { namespace, pods }, { thresholdRatio: t.cpuThrottlingPercent / 100, sustainedMinutes: t.cpuThrottlingMinutes });
+          },
+        }
       : {}),
     workingSetHistory: (namespace) => workingSetHistory(deps, namespace, FORECAST_HISTORY_MINUTES),
     degradedChecks: { prometheus: () => prometheus.check() },

@@ -1,7 +1,8 @@
 // The watch's fast path: a pod change runs the same rules and the same tracking as a scan, for
 // that one pod, so an OOM reaches the channel within about a second of the kubelet reporting it.
 import type { Metrics } from '../adapters/http/metrics.ts';
-import { detectIncidents } from '../core/detection/registry.ts';
+import { DETECTION_RULES, detectIncidents } from '../core/detection/registry.ts';
+import type { DetectionRule } from '../core/detection/rule.ts';
 import type { PodSnapshot } from '../core/model.ts';
 import type { ClusterReader, Clock, Logger } from '../ports.ts';
 import { detectPods } from '../usecases/detect-namespace.ts';
@@ -15,6 +16,8 @@ export interface WatchHandlerDeps {
   logger: Logger;
   /** Namespaces in scope; empty means every namespace the watch sees. */
   namespaces: ReadonlySet<string>;
+  /** The rules with the namespace's policy thresholds; absent: the defaults. */
+  rulesFor?: (namespace: string) => readonly DetectionRule[];
 }
 
 export function createWatchHandler(deps: WatchHandlerDeps) {
@@ -22,9 +25,10 @@ export function createWatchHandler(deps: WatchHandlerDeps) {
     if (type === 'DELETED') return;
     if (deps.namespaces.size > 0 && !deps.namespaces.has(pod.namespace)) return;
     // Most pod changes are not memory incidents: the pure rules filter them before any I/O.
-    if (detectIncidents([pod]).length === 0) return;
+    const rules = deps.rulesFor?.(pod.namespace) ?? DETECTION_RULES;
+    if (detectIncidents([pod], rules).length === 0) return;
     try {
-      const detected = await detectPods(deps.cluster, pod.namespace, [pod]);
+      const detected = await detectPods(deps.cluster, pod.namespace, [pod], [], rules);
       const summary = await trackScan(deps.track, detected, { resolveMissing: false, source: { kind: 'watch' } });
       const now = deps.clock.now().getTime();
       for (const found of detected.found) {

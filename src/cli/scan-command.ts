@@ -9,6 +9,7 @@ import { renderReportText } from '../core/render/report-text.ts';
 import type { ClusterReader, Clock, LlmClient, Logger } from '../ports.ts';
 import { analyzeIncident } from '../usecases/analyze-incident.ts';
 import { detectNamespace } from '../usecases/detect-namespace.ts';
+import { detectionSettings } from '../app/detection-settings.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 
 export interface ScanCommandDeps {
@@ -83,11 +84,12 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
     // Without an LLM an analysis is a few reads: several at once. With one, one at a time (a local
     // model answers one request after the other anyway, and each has its own timeout).
     const inFlight = llm ? 1 : RULE_BASED_IN_FLIGHT;
+    const { rulesFor } = detectionSettings(policies);
 
     const reports: IncidentReport[] = [];
     let podsChecked = 0;
     for (const ns of namespaces) {
-      const result = await detectNamespace(cluster, ns);
+      const result = await detectNamespace(cluster, ns, rulesFor(ns));
       podsChecked += result.podsChecked;
       if (result.found.length === 0) continue;
       const events = await cluster.listEvents(ns).catch(() => []);

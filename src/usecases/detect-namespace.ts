@@ -1,6 +1,7 @@
 // Lists a namespace's pods once and runs the pure detection rules over them. Cheap: no logs,
 // no LLM; the expensive part (analyze-incident) runs only for new or changed incidents.
 import { DETECTION_RULES, detectIncidents, needsEvents } from '../core/detection/registry.ts';
+import type { DetectionRule } from '../core/detection/rule.ts';
 import { evictionsByNode, foldNodeEvictions } from '../core/detection/node-pressure.ts';
 import { asRuntimeOom, runtimeOomCandidate, runtimeOomIn, type RuntimeOomMatch } from '../core/detection/runtime-oom.ts';
 import { fingerprint } from '../core/detection/fingerprint.ts';
@@ -21,27 +22,30 @@ export interface DetectResult {
   found: FoundIncident[];
 }
 
-export async function detectNamespace(cluster: ClusterReader, namespace: string): Promise<DetectResult> {
+export async function detectNamespace(cluster: ClusterReader, namespace: string, rules: readonly DetectionRule[] = DETECTION_RULES): Promise<DetectResult> {
   const pods = await cluster.listPods(namespace);
   if (pods.length === 0 && !(await cluster.namespaceExists(namespace))) {
     throw new AppError('k8s_not_found', `namespace "${namespace}" does not exist`, { namespace });
   }
-  return detectPods(cluster, namespace, pods);
+  return detectPods(cluster, namespace, pods, [], rules);
 }
 
 /**
  * Runs the rules over pods already in hand (a scan's list, or a watch event), resolving each
  * incident's workload. Events are listed only when a rule needs them for one of these pods; if
  * that list fails, the rules run without events (a probe kill then shows as a crash loop).
- * `given` are events already in hand (the event watch's): they join the listed ones.
+ * `given` are events already in hand (the event watch's): they join the listed ones. `rules` are
+ * the namespace's (its policy may tune crash-loop thresholds).
  */
-export async function detectPods(cluster: ClusterReader, namespace: string, pods: PodSnapshot[], given: readonly EventSnapshot[] = []): Promise<DetectResult> {
+export async function detectPods(
+  cluster: ClusterReader, namespace: string, pods: PodSnapshot[], given: readonly EventSnapshot[] = [], rules: readonly DetectionRule[] = DETECTION_RULES,
+): Promise<DetectResult> {
   const listed = needsEvents(pods) ? await cluster.listEvents(namespace).catch(() => []) : [];
   const events = withGiven(listed, given);
   const groups = evictionsByNode(pods);
   // One read per node that evicted several pods; an unreadable node still folds its evictions.
   const nodes = new Map(await Promise.all([...groups.keys()].map(async (n) => [n, await cluster.readNode(n).catch(() => undefined)] as const)));
-  const detections = foldNodeEvictions(detectIncidents(pods, DETECTION_RULES, events), groups, nodes);
+  const detections = foldNodeEvictions(detectIncidents(pods, rules, events), groups, nodes);
   const capacity = await withNodesFor(cluster, detections, pods);
   const read = await Promise.all(capacity.map((d) => (runtimeOomCandidate(d) ? withRuntimeOom(cluster, d, pods) : d)));
   const found = await toFoundIncidents(cluster, namespace, read, pods);

@@ -7,6 +7,7 @@ import type { ClusterReader } from '../ports.ts';
 import type { Detection, PodSnapshot } from '../core/model.ts';
 import { detectNamespace, toFoundIncidents, type DetectResult } from './detect-namespace.ts';
 import type { ThrottlingOutcome } from './detect-throttling.ts';
+import type { DetectionRule } from '../core/detection/rule.ts';
 import { trackScan, type TrackDeps, type TrackSummary } from './track-scan.ts';
 
 export interface ScanJobDeps extends TrackDeps {
@@ -18,13 +19,15 @@ export interface ScanJobDeps extends TrackDeps {
   forecast?: (namespace: string, pods: PodSnapshot[]) => Promise<Detection[]>;
   /** Sustained CPU throttling from Prometheus; absent when Prometheus or that detection is off. */
   throttling?: (namespace: string, pods: PodSnapshot[]) => Promise<ThrottlingOutcome>;
+  /** The rules with the namespace's policy thresholds; absent: the defaults. */
+  rulesFor?: (namespace: string) => readonly DetectionRule[];
 }
 
 export async function runScanJob(deps: ScanJobDeps, job: ScanJob): Promise<TrackSummary | undefined> {
   let summary: TrackSummary;
   let detected: DetectResult;
   try {
-    detected = await detectNamespace(deps.cluster, job.namespace);
+    detected = await detectNamespace(deps.cluster, job.namespace, deps.rulesFor?.(job.namespace));
     if (deps.forecast) {
       const leaks = await deps.forecast(job.namespace, detected.pods);
       detected.found.push(...await toFoundIncidents(deps.cluster, job.namespace, leaks, detected.pods));

@@ -5,6 +5,7 @@
 import type { ContainerSnapshot, Detection, EventSnapshot, PodSnapshot } from '../model.ts';
 import type { DetectionRule, RuleContext } from './rule.ts';
 import { crashFacts, isCrashLooping } from './crash-loop.ts';
+import { DEFAULT_CRASH_LOOP_RESTARTS } from './oom-crash-loop.ts';
 import { isKubeletKill } from './exit-code.ts';
 import { latestTermination, terminationDetection } from './facts.ts';
 import { OOM_REASON } from './oom-killed.ts';
@@ -35,17 +36,21 @@ function eventFact(e: EventSnapshot): string {
   return `event ${e.reason}${count}: ${msg.length > EVENT_MESSAGE_MAX ? `${msg.slice(0, EVENT_MESSAGE_MAX - 1)}…` : msg}`;
 }
 
-export const probeKillRule: DetectionRule = {
-  id: 'probe-kill',
-  detect(pod: PodSnapshot, ctx?: RuleContext): Detection[] {
-    return pod.containers.flatMap((c) => {
-      if (!probeKillCandidate(c) || !isCrashLooping(c)) return [];
-      const events = probeEvents(ctx?.events ?? [], c.name);
-      if (events.length === 0) return [];
-      const latest = latestTermination(c)!;
-      const d = terminationDetection('ProbeKill', pod, c, latest);
-      const shown = [...events].sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? '')).slice(0, 3);
-      return [{ ...d, facts: [d.facts[0]!, ...crashFacts(latest.t.exitCode, latest.t.message), ...shown.map(eventFact), ...d.facts.slice(1)] }];
-    });
-  },
-};
+export function createProbeKillRule(minRestarts: number = DEFAULT_CRASH_LOOP_RESTARTS): DetectionRule {
+  return {
+    id: 'probe-kill',
+    detect(pod: PodSnapshot, ctx?: RuleContext): Detection[] {
+      return pod.containers.flatMap((c) => {
+        if (!probeKillCandidate(c) || !isCrashLooping(c, minRestarts)) return [];
+        const events = probeEvents(ctx?.events ?? [], c.name);
+        if (events.length === 0) return [];
+        const latest = latestTermination(c)!;
+        const d = terminationDetection('ProbeKill', pod, c, latest);
+        const shown = [...events].sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? '')).slice(0, 3);
+        return [{ ...d, facts: [d.facts[0]!, ...crashFacts(latest.t.exitCode, latest.t.message), ...shown.map(eventFact), ...d.facts.slice(1)] }];
+      });
+    },
+  };
+}
+
+export const probeKillRule: DetectionRule = createProbeKillRule();

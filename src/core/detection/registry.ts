@@ -2,13 +2,13 @@
 import type { Detection, EventSnapshot, PodSnapshot } from '../model.ts';
 import type { DetectionRule, RuleContext } from './rule.ts';
 import { configErrorRule } from './config-error.ts';
-import { crashLoopRule } from './crash-loop.ts';
+import { createCrashLoopRule, crashLoopRule } from './crash-loop.ts';
 import { evictedMemoryRule } from './evicted-memory.ts';
 import { kindPriority, problemGroup } from './family.ts';
 import { imagePullCandidate, imagePullFailureRule } from './image-pull-failure.ts';
-import { oomCrashLoopRule } from './oom-crash-loop.ts';
+import { DEFAULT_CRASH_LOOP_RESTARTS, oomCrashLoopRule } from './oom-crash-loop.ts';
 import { oomKilledRule } from './oom-killed.ts';
-import { probeKillCandidate, probeKillRule } from './probe-kill.ts';
+import { createProbeKillRule, probeKillCandidate, probeKillRule } from './probe-kill.ts';
 import { processOomRule } from './process-oom.ts';
 import { jobBackoffCandidate, jobBackoffRule } from './job-backoff.ts';
 import { controllerOwner } from '../kube/workload.ts';
@@ -26,6 +26,28 @@ export const DETECTION_RULES: readonly DetectionRule[] = [
   jobBackoffRule,
   processOomRule,
 ];
+
+/** What a namespace's policy may tune in the rules (memory rules are not tunable: they stay the same everywhere). */
+export interface RuleSettings {
+  /** Restarts before a container that is not backing off counts as crash-looping (crash family). */
+  crashLoopRestarts: number;
+}
+
+const tuned = new Map<number, readonly DetectionRule[]>();
+
+/** The rules with a namespace's settings; the same array for the same settings. */
+export function rulesWith(settings: RuleSettings): readonly DetectionRule[] {
+  const n = settings.crashLoopRestarts;
+  if (n === DEFAULT_CRASH_LOOP_RESTARTS) return DETECTION_RULES;
+  let rules = tuned.get(n);
+  if (!rules) {
+    const crash = createCrashLoopRule(n);
+    const probe = createProbeKillRule(n);
+    rules = DETECTION_RULES.map((r) => (r === crashLoopRule ? crash : r === probeKillRule ? probe : r));
+    tuned.set(n, rules);
+  }
+  return rules;
+}
 
 /**
  * Runs the rules over each pod. Within a problem group one container yields one detection; the

@@ -34,6 +34,15 @@ export function effectivePolicy(policies: PolicySet, namespace: string): Effecti
     lines.push(`max memory limit ${s.maxMemoryLimit}, max CPU limit ${s.maxCpuLimit}, max increase ×${s.maxIncreaseFactor}`);
     lines.push(`min confidence ${s.minConfidence}`);
     lines.push(s.approvers.length > 0 ? `approvers: ${s.approvers.join(', ')}` : 'approvers: none listed, nobody can approve');
+    if (s.thresholds) {
+      const t = s.thresholds;
+      const parts = [
+        t.crashLoopRestarts !== undefined ? `crash loop after ${t.crashLoopRestarts} restarts` : undefined,
+        t.cpuThrottlingPercent !== undefined ? (t.cpuThrottlingPercent === 0 ? 'CPU throttling not detected' : `CPU throttling at ${t.cpuThrottlingPercent}%`) : undefined,
+        t.cpuThrottlingMinutes !== undefined ? `sustained ${t.cpuThrottlingMinutes} min` : undefined,
+      ].filter((p): p is string => p !== undefined);
+      if (parts.length > 0) lines.push(`thresholds: ${parts.join(', ')}`);
+    }
     if (s.families) {
       const off = IncidentFamilySchema.options.filter((f) => !s.families!.includes(f));
       if (off.length > 0) lines.push(`families reported: ${s.families.join(', ')} (not: ${off.join(', ')})`);
@@ -58,6 +67,25 @@ export function effectivePolicy(policies: PolicySet, namespace: string): Effecti
 export function familyReported(policies: PolicySet, namespace: string, kind: IncidentKind): boolean {
   const policy = bestMatch(policies, namespace)?.policy;
   return policy?.spec.families === undefined || policy.spec.families.includes(incidentFamily(kind));
+}
+
+export interface DetectionThresholds {
+  crashLoopRestarts: number;
+  cpuThrottlingPercent: number;
+  cpuThrottlingMinutes: number;
+}
+
+/**
+ * The thresholds in force in `namespace`: the most specific policy's `thresholds`, each one it
+ * leaves out taken from `defaults` (the agent's settings). Memory rules have no thresholds here.
+ */
+export function detectionThresholds(policies: PolicySet, namespace: string, defaults: DetectionThresholds): DetectionThresholds {
+  const t = bestMatch(policies, namespace)?.policy.spec.thresholds;
+  return {
+    crashLoopRestarts: t?.crashLoopRestarts ?? defaults.crashLoopRestarts,
+    cpuThrottlingPercent: t?.cpuThrottlingPercent ?? defaults.cpuThrottlingPercent,
+    cpuThrottlingMinutes: t?.cpuThrottlingMinutes ?? defaults.cpuThrottlingMinutes,
+  };
 }
 
 export interface PolicyInput {

@@ -45,6 +45,17 @@ export const PolicySpecSchema = z.strictObject({
   autoRemediation: z
     .literal(false, { error: 'must be false: kube-ai-sre never changes the cluster, a human applies approved changes' })
     .default(false),
+  /** Detection thresholds for these namespaces; each one left out keeps the agent's setting. */
+  thresholds: z
+    .strictObject({
+      /** Restarts before a container that is not yet backing off counts as a crash loop (crash family). */
+      crashLoopRestarts: z.number().int().min(1).max(1000).optional(),
+      /** Throttled share of CFS periods, in percent, that opens a CpuThrottling incident; 0 turns it off here. */
+      cpuThrottlingPercent: z.number().min(0).max(100).optional(),
+      /** Minutes the throttling must last, every one of them. */
+      cpuThrottlingMinutes: z.number().int().min(1).max(1440).optional(),
+    })
+    .optional(),
   /** Incident families reported in these namespaces; the others are not posted. Absent: all of them. */
   families: z
     .array(IncidentFamilySchema)
