@@ -31,6 +31,7 @@ export async function exportedSeries(): Promise<Map<string, Set<string>>> {
   m.queueWaitSeconds.observe({ queue: 'analyze' }, 1);
   m.decisionsTotal.inc({ action: 'approve', outcome: 'recorded' });
   m.auditAppendFailuresTotal.inc({ action: 'decision' });
+  m.auditReplicaUnconfirmedTotal.inc({ reason: 'no_replica' });
   m.watchRestartsTotal.inc({ watch: 'pods', reason: 'error' });
   m.detectionLatencySeconds.observe(1);
   m.setQueueDepthSource(() => Promise.resolve([{ queue: 'analyze', state: 'waiting', count: 1 }]));

@@ -34,7 +34,7 @@ const CASES = 'test/deploy/alert-rules.promtool.yaml';
 const EXPECTED_ALERTS = [
   'KubeAiSreAgentDown', 'KubeAiSreAgentNotReady', 'KubeAiSreLlmFallbacks', 'KubeAiSreSlackApiErrors', 'KubeAiSreSlackRateLimited',
   'KubeAiSreQueueBacklog', 'KubeAiSreQueueWaitHigh', 'KubeAiSreWatchRestarting', 'KubeAiSreScansFailing', 'KubeAiSreDecisionsFailing',
-  'KubeAiSreAuditAppendFailing',
+  'KubeAiSreAuditAppendFailing', 'KubeAiSreAuditUnreplicated',
 ];
 
 function promtool(args: string[], cwd: string): Promise<{ code: number; output: string }> {

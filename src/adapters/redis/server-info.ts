@@ -69,7 +69,8 @@ async function askSentinels(s: SentinelTarget, timeoutMs: number): Promise<Senti
       if (facts.master !== undefined || !Array.isArray(master)) continue;
       facts.master = formatAddress({ host: String(master[0]), port: Number(master[1]) });
       const replicas = (await c.call('SENTINEL', 'REPLICAS', s.masterName)) as unknown[];
-      facts.replicas = replicas.map(fieldsOf).filter((r) => !/s_down|o_down|disconnected/.test(r.flags ?? '')).length;
+      // Up: not flagged down, and its link to the master is ok (a dead old master is listed as a replica at first).
+      facts.replicas = replicas.map(fieldsOf).filter((r) => !/s_down|o_down|disconnected/.test(r.flags ?? '') && (r['master-link-status'] ?? 'ok') === 'ok').length;
       const others = (await c.call('SENTINEL', 'SENTINELS', s.masterName)) as unknown[];
       facts.sentinels = 1 + others.map(fieldsOf).filter((o) => !/s_down|o_down|disconnected/.test(o.flags ?? '')).length;
       facts.quorum = await c.call('SENTINEL', 'CKQUORUM', s.masterName).then(

@@ -8,6 +8,7 @@ import { writePolicy } from '../../support/agent-harness.ts';
 import { startFakeOllama, type FakeOllama } from '../../support/fake-ollama.ts';
 import { DEFAULT_USER, startFakeSlack, type FakeSlack } from '../../support/fake-slack/index.ts';
 import { describeWithSentinel, startSentinels, type SentinelDeployment } from '../../support/redis-sentinel.ts';
+import { eventually } from '../../support/eventually.ts';
 import { freePort } from '../../support/test-cluster/free-port.ts';
 import { doctor, doctorEnv, unreachableKubeconfig } from './doctor-run.ts';
 
@@ -61,7 +62,12 @@ describeWithSentinel('doctor: Redis Sentinel', () => {
 
   it('warns when a failover has left the master without a replica', async () => {
     const { promoted } = await d.killMasterAndWaitForFailover();
-    const r = await doctor(env);
+    // The sentinels list the dead old master as a replica until they see it is down too.
+    let r = await doctor(env);
+    await eventually('the sentinels to see no replica up', async () => {
+      r = await doctor(env);
+      return r.check('redis.sentinel').status !== 'ok';
+    });
     expect(r.check('redis.reachable').status).toBe('ok');
     expect(r.check('redis.sentinel')).toMatchObject({
       status: 'warn',
