@@ -10,6 +10,7 @@ import { startWorker, type Queues, type RunningWorker, type WorkerOptions } from
 import type { ClusterReader } from '../ports.ts';
 import { runAlertJob, type AlertOutcome } from '../usecases/ingest-alerts.ts';
 import type { TrackDeps } from '../usecases/track-scan.ts';
+import type { DetectionRule } from '../core/detection/rule.ts';
 
 export interface AlertIngestion {
   port: number;
@@ -23,6 +24,8 @@ export interface AlertIngestionDeps {
   metrics: Metrics;
   workerOpts: Omit<WorkerOptions, 'concurrency'>;
   host?: string;
+  /** The rules with the namespace's policy thresholds, as scans run them. */
+  rulesFor?: (namespace: string) => readonly DetectionRule[];
 }
 
 /** A folded alert stays folded this long while Alertmanager re-sends it (its repeat_interval is 4 h by default). */
@@ -38,6 +41,7 @@ export async function startAlertIngestion(config: Config, deps: AlertIngestionDe
     maxNewIncidents: config.ALERTMANAGER_MAX_NEW_INCIDENTS,
     foldSeconds: FOLD_SECONDS,
     namespaces: new Set(config.SCAN_NAMESPACES),
+    ...(deps.rulesFor ? { rulesFor: deps.rulesFor } : {}),
   };
   // One notification at a time: alerts of one group arrive in order, and a flood is one job.
   const worker: RunningWorker = startWorker('alert', async (job) => {

@@ -7,7 +7,8 @@
 import { isAppError } from '../core/errors.ts';
 import type { AlertJob } from '../core/jobs.ts';
 import type { FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
-import { detectIncidents } from '../core/detection/registry.ts';
+import { DETECTION_RULES, detectIncidents } from '../core/detection/registry.ts';
+import type { DetectionRule } from '../core/detection/rule.ts';
 import { isAlertKind } from '../core/detection/family.ts';
 import { controllerOwner } from '../core/kube/workload.ts';
 import { alertFingerprint } from '../core/alerts/alert-identity.ts';
@@ -29,6 +30,8 @@ export interface AlertJobDeps extends TrackDeps {
   foldSeconds: number;
   /** Namespaces whose pods may be read; empty means every namespace. */
   namespaces: ReadonlySet<string>;
+  /** The rules with the namespace's policy thresholds; absent: the defaults. */
+  rulesFor?: (namespace: string) => readonly DetectionRule[];
 }
 
 /** What became of each alert of a notification (counted in /metrics). */
@@ -84,10 +87,11 @@ export async function runAlertJob(deps: AlertJobDeps, job: AlertJob): Promise<Al
   for (const [namespace, keyed] of groupBy(firing.filter(readable), (k) => k.target.namespace)) {
     const pods = await podsOf(deps.cluster, namespace);
     const named = new Map(pods.map((p) => [p.name, p]));
+    const rules = deps.rulesFor?.(namespace) ?? DETECTION_RULES;
     const flagged: PodSnapshot[] = [];
     for (const k of keyed) {
       const pod = named.get(k.target.pod);
-      if (pod && flaggedByRules(pod, k.target.container)) {
+      if (pod && flaggedByRules(pod, k.target.container, rules)) {
         if (!flagged.includes(pod)) flagged.push(pod);
         outcomes.joined++;
       } else {
@@ -95,7 +99,7 @@ export async function runAlertJob(deps: AlertJobDeps, job: AlertJob): Promise<Al
       }
     }
     if (flagged.length > 0) {
-      const detected = await detectPods(deps.cluster, namespace, flagged);
+      const detected = await detectPods(deps.cluster, namespace, flagged, [], rules);
       // Each rule incident found for an alert's pod says which alert brought it (when it is new).
       const alertOf = new Map(keyed.map((k) => [k.target.pod, k.target.alertname]));
       detected.found = detected.found.map((f) => ({ ...f, source: { kind: 'alert', name: alertOf.get(f.detection.pod) ?? keyed[0]!.target.alertname } }));
@@ -170,8 +174,8 @@ async function resolveAlertIncident(deps: AlertJobDeps, k: Keyed): Promise<boole
 }
 
 /** The pure rules flag this pod (its container, when the alert names one). */
-function flaggedByRules(pod: PodSnapshot, container: string): boolean {
-  return detectIncidents([pod]).some((d) => !container || d.container === container || d.container === '');
+function flaggedByRules(pod: PodSnapshot, container: string, rules: readonly DetectionRule[]): boolean {
+  return detectIncidents([pod], rules).some((d) => !container || d.container === container || d.container === '');
 }
 
 /** A namespace the agent may not read (or that is gone) holds no pod the rules could flag. */

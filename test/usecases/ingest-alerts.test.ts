@@ -100,6 +100,16 @@ describe('runAlertJob', () => {
     expect(analyses[0]!.found.source).toEqual({ kind: 'alert', name: 'KubeContainerOOMKilled' });
   });
 
+  it('maps the alert with the rules of the pod\'s namespace, as its policy tunes them', async () => {
+    setup();
+    const asked: string[] = [];
+    // A namespace whose rules flag nothing: the OOM alert cannot join a rule incident there.
+    const summary = await runAlertJob({ ...deps, rulesFor: (ns) => { asked.push(ns); return []; } }, job(oomAlert()));
+    expect(asked).toContain('shop');
+    expect(summary.outcomes).toMatchObject({ opened: 1, joined: 0 });
+    expect(analyses[0]!.found.detection.kind).toBe('MemoryAlert');
+  });
+
   it('opens an incident of its own for an alert about a pod the rules do not flag', async () => {
     setup();
     const summary = await runAlertJob(deps, job(webhookAlert({ labels: { alertname: 'ContainerMemoryNearLimit', pod: HEALTHY_POD, container: 'cache', reason: '' } })));
