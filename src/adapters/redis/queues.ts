@@ -295,7 +295,10 @@ export interface JobContext<T> {
   /** 1 on the first run. */
   attempt: number;
   maxAttempts: number;
-  /** When the job was enqueued (ms since epoch), for queue-wait metrics. */
+  /**
+   * When the job became due (ms since epoch), for queue-wait metrics: its creation plus any delay,
+   * so a scheduled scan made an interval ahead does not count the interval as waiting.
+   */
   enqueuedAt: number;
   /** Aborted when the worker is closing; long handlers should stop early. */
   signal?: AbortSignal;
@@ -320,6 +323,11 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
+function delayOf(job: Job): number {
+  const delay = job.opts.delay;
+  return typeof delay === 'number' && Number.isFinite(delay) && delay > 0 ? delay : 0;
+}
+
 export function startWorker<N extends QueueName>(queue: N, handler: JobHandler<JobData[N]>, opts: WorkerOptions): RunningWorker {
   const schema = SCHEMAS[queue];
   const permanent = opts.permanentCodes ?? PERMANENT_ERROR_CODES;
@@ -336,7 +344,8 @@ export function startWorker<N extends QueueName>(queue: N, handler: JobHandler<J
       data: parsed.data,
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
-      enqueuedAt: job.timestamp,
+      // The job's own `delay` is 0 once it was promoted; the delay it was made with stays in its opts.
+      enqueuedAt: job.timestamp + delayOf(job),
       ...(signal ? { signal } : {}),
     };
     try {

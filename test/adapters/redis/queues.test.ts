@@ -127,6 +127,29 @@ describe('workers', () => {
     expect((await queues.scan.getJob(jobId))?.returnvalue).toEqual({ pods: 3 });
   });
 
+  it('dates a delayed job from when it became due, not from when it was made', async () => {
+    const seen: Array<JobContext<ScanJob>> = [];
+    // Its own queues: the other tests' scan worker must not take this job.
+    const own = `${prefix}-delayed`;
+    const delayedQueues = createQueues({ connection: producer, prefix: own });
+    // A job made 1.5 s ahead, as a job scheduler makes the next scheduled scan.
+    const job = await delayedQueues.scan.add('scan', { namespace: 'later', trigger: 'schedule' }, { delay: 1500 });
+    const worker = startWorker('scan', async (ctx) => {
+      seen.push(ctx);
+      return { pods: 0 };
+    }, { connection: workerConnection, prefix: own, concurrency: 1, logger: silentLogger });
+    try {
+      await waitUntil('the delayed job to run', async () => (seen.length > 0 ? true : 'not yet'));
+      expect(seen[0]!.enqueuedAt).toBe(job.timestamp + 1500);
+    } finally {
+      await worker.close();
+      await delayedQueues.close();
+      const cleaner = await connectRedis(SHARED_REDIS_URL, 'store');
+      await deleteKeysUnder(cleaner, `${own}:`);
+      await cleaner.quit();
+    }
+  });
+
   it('fails a permanent error once, without retries', async () => {
     const { jobId } = await queues.enqueueScan({ namespace: 'forbidden', trigger: 'slash' });
     await waitUntil('the job to fail', async () => ((await stateOf('scan', jobId)) === 'failed' ? true : 'not yet'));
