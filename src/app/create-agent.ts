@@ -184,7 +184,8 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     ...(slack
       ? [startWorker('thread', async (job) => {
           waited('thread', job.enqueuedAt);
-          await answerThread({ store, llm, notifier: slack.notifier, audit, clock, logger }, job.data);
+          const answer = await answerThread({ store, llm, notifier: slack.notifier, audit, clock, logger }, job.data);
+          if (answer.answered === 'llm') for (const kind of answer.steering ?? []) metrics.llmSteeringTotal.inc({ kind });
         }, { ...workerOpts, concurrency: config.LLM_CONCURRENCY })]
       : []),
   ];

@@ -8,6 +8,8 @@ import { redact } from '../core/context/redact.ts';
 import type { ThreadJob } from '../core/jobs.ts';
 import { buildThreadMessages, incidentSummaryLine, QUESTION_MAX, THREAD_PROMPT_VERSION } from '../core/qa/thread-prompt.ts';
 import { escapeMrkdwn, truncate } from '../core/render/escape.ts';
+import { findSteering, type SteeringKind } from '../core/diagnosis/steering.ts';
+import { threadSteeringWarning } from '../core/render/steering-warning.ts';
 import type { AuditLog, ChatNotifier, Clock, IncidentRecords, IncidentThreads, LlmClient, Logger, OnceLocks } from '../ports.ts';
 
 /** Turns the store keeps per incident; the prompt uses fewer. */
@@ -26,7 +28,8 @@ export interface AnswerThreadDeps {
 }
 
 export type AnswerThreadResult =
-  | { answered: 'llm'; text: string }
+  /** `steering`: what the answer tried (it is posted after a warning, audited and counted). */
+  | { answered: 'llm'; text: string; steering?: SteeringKind[] }
   | { answered: 'fallback'; code: string; text: string }
   | { answered: 'missing_incident'; text: string }
   /** A retry of a job whose answer was already posted: nothing posted again. */
@@ -79,7 +82,11 @@ export async function answerThread(deps: AnswerThreadDeps, job: ThreadJob): Prom
   if (result?.ok && answer !== '') {
     model = result.model;
     latencyMs = result.latencyMs;
-    outcome = { answered: 'llm', text: answer };
+    // A hostile log line the model repeats reaches the thread too: flagged the same way as in diagnoses.
+    const steering = findSteering({ texts: [answer] });
+    outcome = steering.length > 0
+      ? { answered: 'llm', text: `${threadSteeringWarning(steering)}\n\n${answer}`, steering }
+      : { answered: 'llm', text: answer };
   } else {
     const code = result === undefined ? 'llm_disabled' : result.ok ? 'llm_empty_answer' : result.code;
     if (result && !result.ok) latencyMs = result.latencyMs;
@@ -114,6 +121,7 @@ export async function answerThread(deps: AnswerThreadDeps, job: ThreadJob): Prom
       ...(actor === AUDIT_ACTOR_SYSTEM ? { userId: truncate(job.userId, 64) } : {}),
       ...(model !== undefined ? { model } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(outcome.answered === 'llm' && outcome.steering ? { steering: outcome.steering.join(',') } : {}),
     },
   });
   logger.info({ answered: outcome.answered }, 'thread question answered');

@@ -11,6 +11,12 @@ function rest(kinds: readonly string[]): string {
     'and it changes nothing; the verdict is the policy\'s, from the deterministic recommendation.';
 }
 
+/** The line put before a thread answer that tried to steer (plain text, escaped with the answer). */
+export function threadSteeringWarning(kinds: readonly string[]): string {
+  return `⚠️ This answer tried to steer the decision (${describeSteering(kinds)}). Read it as untrusted: it changes nothing; ` +
+    'only an approver\'s click records a decision, and the verdict is the policy\'s.';
+}
+
 /** One line, for text reports; undefined when the answer did not steer. */
 export function steeringWarningText(r: IncidentReport): string | undefined {
   const kinds = r.diagnosis.steering;
