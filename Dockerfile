@@ -25,9 +25,12 @@ COPY package.json package-lock.json ./
 COPY bin ./bin
 COPY policies ./policies
 COPY src ./src
+# The labelled incidents `kube-ai-sre eval` scores models on, so a model can be chosen where it runs.
+COPY eval ./eval
 USER 10001:10001
 # 8080: /healthz, /readyz, /metrics. 3000: Slack HTTP mode (/slack/events); unused in Socket Mode.
-EXPOSE 8080 3000
+# 9095: the Alertmanager webhook (POST /alertmanager), only when ALERTMANAGER_TOKEN is set.
+EXPOSE 8080 3000 9095
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HEALTH_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "src/main.ts"]

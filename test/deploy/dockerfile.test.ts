@@ -42,9 +42,9 @@ describe('Dockerfile', () => {
     expect(install?.args).toContain('--omit=dev');
   });
 
-  it('copies what the agent runs: package*.json, bin/, policies/, src/', () => {
+  it('copies what the agent runs: package*.json, bin/, policies/, src/, and eval/ for `kube-ai-sre eval`', () => {
     const copied = finalStage.filter((i) => i.op === 'COPY' && !i.args.startsWith('--from')).map((i) => i.args);
-    for (const path of ['package.json', 'package-lock.json', 'bin', 'policies', 'src']) {
+    for (const path of ['package.json', 'package-lock.json', 'bin', 'policies', 'src', 'eval']) {
       expect(copied.some((c) => c.split(/\s+/).includes(path)), path).toBe(true);
       expect(existsSync(join(REPO_ROOT, path)), path).toBe(true);
       expect(dockerignore, `${path} must not be docker-ignored`).not.toContain(path);
