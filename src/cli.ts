@@ -77,6 +77,14 @@ async function main(argv: string[]): Promise<number> {
         clock: systemClock,
         hash: sha256Hex,
         logLimits: { tailLines: config.LOG_TAIL_LINES, limitBytes: config.LOG_LIMIT_BYTES },
+        ...(config.PROMETHEUS_URL
+          ? {
+              prometheus: async (policies) => {
+                const [{ prometheusSignals }, { detectionSettings }] = await Promise.all([import('./app/prometheus-signals.ts'), import('./app/detection-settings.ts')]);
+                return prometheusSignals(config, systemClock, logger, undefined, detectionSettings(policies, config).thresholds);
+              },
+            }
+          : {}),
       });
     }
     case 'audit': {

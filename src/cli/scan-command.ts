@@ -3,12 +3,13 @@
 import { parseArgs } from 'node:util';
 import { incidentFamily } from '../core/detection/family.ts';
 import { AppError, isAppError } from '../core/errors.ts';
-import type { IncidentReport } from '../core/model.ts';
+import type { IncidentReport, PodSnapshot } from '../core/model.ts';
 import type { PolicySet } from '../core/policy/schema.ts';
 import { renderReportText } from '../core/render/report-text.ts';
 import type { ClusterReader, Clock, LlmClient, Logger } from '../ports.ts';
-import { analyzeIncident } from '../usecases/analyze-incident.ts';
-import { detectNamespace } from '../usecases/detect-namespace.ts';
+import { analyzeIncident, type AnalyzeDeps } from '../usecases/analyze-incident.ts';
+import { detectNamespace, toFoundIncidents } from '../usecases/detect-namespace.ts';
+import type { ThrottlingOutcome } from '../usecases/detect-throttling.ts';
 import { detectionSettings } from '../app/detection-settings.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 
@@ -29,6 +30,16 @@ export interface ScanCommandDeps {
   clock: Clock;
   hash: (text: string) => string;
   logLimits: { tailLines: number; limitBytes: number };
+  /**
+   * Prometheus signals for a live scan (PROMETHEUS_URL set): the CPU throttling check with the
+   * namespace's thresholds, and the signals each report correlates. Absent: none. Never for a dump.
+   */
+  prometheus?: (policies: PolicySet) => Promise<CliPrometheus | undefined>;
+}
+
+export interface CliPrometheus {
+  signals?: AnalyzeDeps['signals'];
+  throttling?: (namespace: string, pods: PodSnapshot[]) => Promise<ThrottlingOutcome>;
 }
 
 export const SCAN_USAGE = `usage: kube-ai-sre scan <namespace> [--json] [--no-llm] [--kubeconfig <path>]
@@ -80,7 +91,11 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
       if (!node) nodes.set(name, (node = cluster.readNode(name)));
       return node;
     };
-    const analyzeDeps = { cluster: { ...cluster, readNode }, llm, policies, logger: deps.logger, clock: deps.clock, hash: deps.hash, logLimits: deps.logLimits };
+    const prometheus = fromFile ? undefined : await deps.prometheus?.(policies);
+    const analyzeDeps: AnalyzeDeps = {
+      cluster: { ...cluster, readNode }, llm, policies, logger: deps.logger, clock: deps.clock, hash: deps.hash, logLimits: deps.logLimits,
+      ...(prometheus?.signals ? { signals: prometheus.signals } : {}),
+    };
     // Without an LLM an analysis is a few reads: several at once. With one, one at a time (a local
     // model answers one request after the other anyway, and each has its own timeout).
     const inFlight = llm ? 1 : RULE_BASED_IN_FLIGHT;
@@ -91,6 +106,10 @@ export async function runScanCommand(argv: string[], deps: ScanCommandDeps): Pro
     for (const ns of namespaces) {
       const result = await detectNamespace(cluster, ns, rulesFor(ns));
       podsChecked += result.podsChecked;
+      // Throttling is judged like a scheduled scan does; Prometheus failing leaves the rest of the report.
+      const throttled = prometheus?.throttling ? await prometheus.throttling(ns, result.pods) : undefined;
+      if (throttled?.judged) result.found.push(...await toFoundIncidents(cluster, ns, throttled.detections, result.pods));
+      else if (throttled) deps.stderr(`CPU throttling in ${ns} not judged: Prometheus failed (${throttled.reason})`);
       if (result.found.length === 0) continue;
       const events = await cluster.listEvents(ns).catch(() => []);
       reports.push(...await inOrder(result.found, inFlight, (found) => analyzeIncident(analyzeDeps, { ...found, source: { kind: 'scan' } }, { events })));
@@ -183,6 +202,8 @@ function toJson(r: IncidentReport) {
     restartCount: d.restartCount,
     memoryLimit: d.memoryLimit ?? null,
     memoryRequest: d.memoryRequest ?? null,
+    cpuLimit: d.cpuLimit ?? null,
+    cpuRequest: d.cpuRequest ?? null,
     lastTerminatedAt: d.lastTerminatedAt ?? null,
     rootCauses: r.diagnosis.rootCauses,
     explanation: r.diagnosis.explanation,
@@ -193,6 +214,8 @@ function toJson(r: IncidentReport) {
     evidence: r.diagnosis.evidence,
     recommendation: r.recommendation,
     llmSuggestedLimit: r.diagnosis.suggestedLimit ?? null,
+    // Prometheus readings of the window before the incident (live scans with PROMETHEUS_URL only).
+    signals: r.signals?.signals ?? [],
     policy: r.verdict,
   };
 }

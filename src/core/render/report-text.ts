@@ -2,6 +2,7 @@
 import type { IncidentReport } from '../model.ts';
 import { approvedLimit, recommendedResource } from '../recommend/approved.ts';
 import { steeringWarningText } from './steering-warning.ts';
+import { warningSignals } from '../signals/signal.ts';
 
 export function renderReportText(r: IncidentReport): string {
   const d = r.detection;
@@ -10,6 +11,7 @@ export function renderReportText(r: IncidentReport): string {
   const source = dx.source === 'llm' ? `LLM: ${dx.model ?? 'unknown'}` : `rule-based${dx.fallbackReason ? ` (${dx.fallbackReason})` : ''}`;
   const llmSuggested = dx.suggestedLimit ? `   LLM suggested: ${dx.suggestedLimit}` : '';
   const warning = steeringWarningText(r);
+  const warnings = warningSignals(r.signals);
   const lines = [
     ...(warning ? [warning] : []),
     `Incident: ${d.pod} (${d.namespace})${d.nodeName ? ` on node ${d.nodeName}` : ''}   [${d.kind}]`,
@@ -19,6 +21,7 @@ export function renderReportText(r: IncidentReport): string {
     `Explanation: ${dx.explanation}`,
     `Confidence: ${dx.confidence.toFixed(2)} (${source})`,
     ...(dx.evidence.length ? ['Evidence:', ...dx.evidence.map((e) => `  | ${e}`)] : []),
+    ...(warnings.length ? ['Signals (Prometheus):', ...warnings.map((s) => `  ! ${s.text}`)] : []),
     `Recommended ${recommendedResource(r.recommendation) === 'cpu' ? 'CPU' : 'memory'}: ${approvedLimit(r) || 'none'} (rule: ${r.recommendation.rule}; ${r.recommendation.basis})${llmSuggested}`,
     `Policy: ${r.verdict.allowed ? 'allowed' : 'denied'} (${r.verdict.policyName}) — ${r.verdict.reasons.join('; ')}`,
     `Approvers: ${r.verdict.approvers.join(', ') || 'none configured'}`,
