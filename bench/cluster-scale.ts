@@ -275,7 +275,13 @@ async function main(): Promise<void> {
       return [Math.round(s.at), s.phase, s.rss, s.at > before.at ? `${(((s.cpuMs - before.cpuMs) / ((s.at - before.at) * 1000)) * 100).toFixed(0)} %` : '—'];
     }));
 
-    const generator = (key: string) => (key === 'PATCH pods/status' ? 'churn generator' : 'the bot');
+    // The bot watches pods and events only; the API server's own informers re-watch the rest, and
+    // its ClusterIP repair loop lists services (neither goes through the bot).
+    const generator = (key: string) => {
+      if (key === 'PATCH pods/status') return 'churn generator';
+      if ((key.startsWith('WATCH ') && key !== 'WATCH pods' && key !== 'WATCH events') || key === 'LIST services') return 'the API server itself';
+      return 'the bot';
+    };
     const agentRequests = total(new Map([...churnRequests].filter(([k]) => generator(k) === 'the bot')));
     note(`API server requests during the churn (apiserver_request_total, housekeeping excluded; WATCH requests are counted when they end, so a watch that stays open does not appear): ${total(churnRequests)} in all, the bot's ${agentRequests} = ${perMinute(agentRequests, churnMs).toFixed(0)} a minute (${describeCounts(new Map([...churnRequests].filter(([k]) => generator(k) === 'the bot')))}). Scans run: ${scansAtWarm} by the end of the start, ${scans} in all (${((scans - scansAtWarm) / (scansReadAt - spawnedAt - warmedMs) * 60_000).toFixed(0)} a minute since); watch restarts: ${watchRestarts}.`);
     printTable(['verb resource', 'from', 'requests', 'per minute'], countsPerMinute(churnRequests, churnMs, generator));
