@@ -1,7 +1,7 @@
 // Finds kube-apiserver and etcd: KUBEBUILDER_ASSETS (the envtest convention) first, then the
 // folder scripts/test-cluster/build.sh fills.
-import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { executable, PROJECT_ROOT } from '../tool-binaries.ts';
 
 export interface ClusterBinaries {
   dir: string;
@@ -9,17 +9,8 @@ export interface ClusterBinaries {
   etcd: string;
 }
 
-export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
+export { PROJECT_ROOT };
 export const DEFAULT_ASSETS_DIR = join(PROJECT_ROOT, '.cache/kubebuilder-assets');
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The folders searched, in order, for a missing-binaries message. */
 export function assetDirs(env: NodeJS.ProcessEnv = process.env): string[] {
