@@ -153,8 +153,8 @@ export async function startSentinels(opts: SentinelOptions = {}): Promise<Sentin
       started.push(startProcess(`sentinel-${i}`, 'redis-server', [conf, '--sentinel'], join(dir, `sentinel-${i}.log`)));
       sentinels.push({ host: HOST, port });
     }
-    // Ready when the replica is in sync and every sentinel knows the replica and the two others
-    // (they find each other through the master's hello channel every 2 s): only then can they fail over.
+    // Ready when the replica is in sync and every sentinel knows the replica (its link up) and the two
+    // others (they find each other through the master's hello channel every 2 s): only then can they fail over.
     const nodeClient = (port: number): Redis => {
       const c = new Redis({ host: HOST, port, maxRetriesPerRequest: 1 });
       c.on('error', () => {});
@@ -168,7 +168,10 @@ export async function startSentinels(opts: SentinelOptions = {}): Promise<Sentin
       await waitUntil(`sentinel ${s.port} to see the replica and the other sentinels`, async () => {
         try {
           const m = fields(await askSentinel(s.port, (c) => c.call('SENTINEL', 'MASTER', MASTER_NAME)));
-          return m['num-slaves'] === '1' && m['num-other-sentinels'] === '2' ? true : `slaves ${m['num-slaves']}, other sentinels ${m['num-other-sentinels']}`;
+          if (m['num-slaves'] !== '1' || m['num-other-sentinels'] !== '2') return `slaves ${m['num-slaves']}, other sentinels ${m['num-other-sentinels']}`;
+          // The replica's link as the sentinel last read it (it asks replicas every 10 s).
+          const [replicaSeen] = ((await askSentinel(s.port, (c) => c.call('SENTINEL', 'REPLICAS', MASTER_NAME))) as unknown[]).map(fields);
+          return replicaSeen?.['master-link-status'] === 'ok' ? true : `replica link ${replicaSeen?.['master-link-status']}`;
         } catch (err) {
           return retryReason(err);
         }

@@ -80,10 +80,32 @@ export function sentinelProblem(message: string, masterName: string): string {
   return /invalid reply: null|No such master with that name/.test(message) ? `the sentinels do not know a master named "${masterName}" (${message})` : message;
 }
 
+/**
+ * Under Sentinel, ioredis ends a client for good when the sentinels announce a failover while it is
+ * asking them for the master (its failover detector closes the connector mid-connect). Such an end
+ * was not asked for (no disconnect or quit: not `manuallyClosing`), so the client connects again; the
+ * same holds for its duplicates (BullMQ's own connections).
+ */
+export function reconnectUnaskedEnds(client: Redis): Redis {
+  const internals = client as unknown as { manuallyClosing?: boolean };
+  let last = client.status;
+  for (const status of ['connecting', 'connect', 'ready', 'close', 'reconnecting']) client.on(status, () => (last = status as typeof last));
+  client.on('end', () => {
+    if (last !== 'connecting' || internals.manuallyClosing) return;
+    setTimeout(() => {
+      if (client.status === 'end' && !internals.manuallyClosing) client.connect().catch(() => undefined);
+    }, SENTINEL_RECONNECT_MAX_MS).unref();
+  });
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (override) => reconnectUnaskedEnds(duplicate(override));
+  return client;
+}
+
 /** A client that has not connected yet (BullMQ connects its own duplicates). */
 export function createRedis(target: string | RedisTarget, role: RedisRole, opts: RedisConnectOptions = {}): Redis {
   const t = asTarget(target);
   const client = new Redis(t.url, clientOptionsFor(t, role, opts));
+  if (t.sentinel) reconnectUnaskedEnds(client);
   const where = describeRedisTarget(t);
   let down = false;
   // Without an 'error' listener ioredis prints every failed reconnect as an unhandled error.
