@@ -82,6 +82,10 @@ function countsPerMinute(counts: RequestCounts, ms: number, who: (key: string) =
 }
 
 async function main(): Promise<void> {
+  const oomKills = Math.floor((SECONDS * RATE) / OOM_EVERY) + 1;
+  const deployments = NAMESPACES * Math.ceil(PODS_PER_NAMESPACE / PODS_PER_WORKLOAD);
+  // Each OOM kill hits a Deployment not hit before: a second one would be the same incident again.
+  if (oomKills > deployments) throw new Error(`${oomKills} OOM kills need as many Deployments; there are ${deployments}: fewer seconds, a lower rate or a larger CLUSTER_SCALE_OOM_EVERY`);
   printHeader('cluster-scale', 'node bench/cluster-scale.ts');
   const load0 = loadavg();
   const bench = await startBenchCluster();
