@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RedisAuditLog, type ReplicaAck, type UnconfirmedReason } from '../../../src/adapters/redis/audit-log.ts';
-import { connectRedis } from '../../../src/adapters/redis/connection.ts';
+import { connectRedis, createRedis } from '../../../src/adapters/redis/connection.ts';
 import { createIncidentStore } from '../../../src/adapters/redis/incident-store.ts';
 import { closeAll, createQueues, startWorker, type Queues, type RunningWorker } from '../../../src/adapters/redis/queues.ts';
 import { redisTargetOf, type RedisTarget } from '../../../src/adapters/redis/redis-target.ts';
@@ -84,6 +84,23 @@ describeWithSentinel('Redis through Sentinel', () => {
       .catch((e: unknown) => e);
     expect(isAppError(err, 'store_unavailable')).toBe(true);
     expect((err as Error).message).toContain('the sentinels do not know a master named "no-such-master"');
+  });
+
+  it('connects again when the failover detector closes the connector while it asks the sentinels', async () => {
+    // What the detector does on +switch-master: it closes the connector; in the middle of a
+    // connect, ioredis then ends the client for good unless it is connected again.
+    const client = createRedis(target, 'store');
+    clients.push(client);
+    const connecting = client.connect();
+    (client as unknown as { connector: { disconnect(): void } }).connector.disconnect();
+    await expect(connecting).rejects.toThrow(/Connection is closed/);
+    await eventually('the client connected again', () => client.status === 'ready', 20_000);
+    expect(await client.ping()).toBe('PONG');
+    // A close that was asked for stays closed.
+    client.disconnect();
+    await eventually('the client ended', () => client.status === 'end');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(client.status).toBe('end');
   });
 
   it('has each audit entry confirmed by the replica, and reports the seq of one that is not', async () => {
