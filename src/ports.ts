@@ -190,6 +190,8 @@ export interface IncidentRecords {
   findOpenByFingerprint(fingerprint: string): Promise<IncidentReport | undefined>;
   /** Active incidents, oldest first. Corrupt entries are skipped (and logged). */
   listOpen(): Promise<IncidentReport[]>;
+  /** The active incidents of one namespace (in every cluster), oldest first: what a scan of it reads. */
+  listOpenIn(namespace: string): Promise<IncidentReport[]>;
 }
 
 /** Past incidents, open or closed, as long as retention keeps them. */

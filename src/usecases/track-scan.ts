@@ -120,7 +120,7 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
     }
   }
 
-  for (const report of await deps.store.listOpen()) {
+  for (const report of await deps.store.listOpenIn(result.namespace)) {
     // Namespaces of the same name in other clusters are theirs to resolve.
     if (report.detection.namespace !== result.namespace || !ownsIncident(result.clusterRef, report)) continue;
     // An incident an alert opened is resolved by the alert's own resolved notification.

@@ -5,6 +5,8 @@
 //   incident:{id}                hash {json, version, status, fingerprint}
 //   fp:{fingerprint}             id of the active (not resolved) incident for that fingerprint
 //   active                       zset of active incident ids, by firstSeen
+//   active:ns:{namespace}        the same, for one namespace (what a scan of it reads)
+//   active:ns-indexed            set once the incidents stored before that index were added to it
 //   hist:fp:{fingerprint}        zset of incident ids, by firstSeen (capped)
 //   hist:wl:{ns}/{kind}/{name}   zset of incident ids of a workload, by firstSeen (capped)
 //   recent                       zset of all incident ids, open or closed, by firstSeen (capped)
@@ -26,6 +28,8 @@ export function incidentKeys(prefix: string) {
     incidentPrefix: `${p}incident:`,
     fingerprint: (fp: string) => `${p}fp:${fp}`,
     active: `${p}active`,
+    activeIn: (namespace: string) => `${p}active:ns:${namespace}`,
+    activeIndexed: `${p}active:ns-indexed`,
     recent: `${p}recent`,
     fpHistory: (fp: string) => `${p}hist:fp:${fp}`,
     workloadHistory,

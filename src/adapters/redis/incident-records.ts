@@ -42,6 +42,27 @@ export function createIncidentRecords(options: IncidentRecordsOptions): Incident
   const recentCap = Math.max(1, Math.floor(options.recentCap ?? 5000));
   const maxAttempts = options.maxAttempts ?? 50;
 
+  // Incidents stored before the per-namespace index existed are added to it once per Redis (each
+  // process checks once); until then a scan of their namespace would not see them to resolve them.
+  let indexed: Promise<void> | undefined;
+  function indexStoredBefore(): Promise<void> {
+    indexed ??= (async () => {
+      if (await withStore('check the namespace index', () => redis.exists(key.activeIndexed))) return;
+      const ids = await withStore('list active incidents', () => redis.zrange(key.active, '0', '-1', 'WITHSCORES'));
+      const scores = new Map<string, string>();
+      for (let i = 0; i + 1 < ids.length; i += 2) scores.set(ids[i]!, ids[i + 1]!);
+      const { reports } = await readIncidents(redis, key, [...scores.keys()], logger);
+      const batch = redis.multi();
+      for (const r of reports) if (r.status !== 'resolved') batch.zadd(key.activeIn(r.detection.namespace), scores.get(r.id)!, r.id).expire(key.activeIn(r.detection.namespace), ttl);
+      batch.set(key.activeIndexed, '1');
+      await withStore('index incidents by namespace', () => batch.exec());
+    })().catch((err: unknown) => {
+      indexed = undefined;
+      throw err;
+    });
+    return indexed;
+  }
+
   async function getVersioned(id: string): Promise<VersionedIncident | undefined> {
     const [json, version] = await withStore('get incident', () => redis.hmget(key.incident(id), 'json', 'version'));
     if (json === null || json === undefined) return undefined;
@@ -58,7 +79,7 @@ export function createIncidentRecords(options: IncidentRecordsOptions): Incident
       runLua(
         redis,
         COMMIT,
-        [key.incident(r.id), key.fingerprint(r.fingerprint), key.active, key.fpHistory(r.fingerprint), key.workloadOf(r), key.recent],
+        [key.incident(r.id), key.fingerprint(r.fingerprint), key.active, key.fpHistory(r.fingerprint), key.workloadOf(r), key.recent, key.activeIn(r.detection.namespace)],
         [
           r.id,
           JSON.stringify(r),
@@ -142,7 +163,7 @@ export function createIncidentRecords(options: IncidentRecordsOptions): Incident
         runLua(
           redis,
           CLAIM,
-          [key.fingerprint(fingerprint), key.incident(report.id), key.active, key.fpHistory(fingerprint), key.workloadOf(report), key.recent],
+          [key.fingerprint(fingerprint), key.incident(report.id), key.active, key.fpHistory(fingerprint), key.workloadOf(report), key.recent, key.activeIn(report.detection.namespace)],
           [report.id, JSON.stringify(report), fingerprint, ttl, firstSeenScore(report), key.incidentPrefix, historyCap, recentCap],
         ),
       )) as [number, string, string, string];
@@ -195,6 +216,17 @@ export function createIncidentRecords(options: IncidentRecordsOptions): Incident
       const { reports, missing } = await readIncidents(redis, key, ids, logger);
       if (missing.length > 0) await withStore('prune active index', () => redis.zrem(key.active, ...missing));
       return reports.filter((r) => r.status !== 'resolved');
+    },
+
+    async listOpenIn(namespace) {
+      await indexStoredBefore();
+      const index = key.activeIn(namespace);
+      const ids = await withStore('list active incidents of a namespace', () => redis.zrange(index, '0', '-1'));
+      const { reports, missing } = await readIncidents(redis, key, ids, logger);
+      const open = reports.filter((r) => r.status !== 'resolved' && r.detection.namespace === namespace);
+      const stale = [...missing, ...reports.filter((r) => !open.includes(r)).map((r) => r.id)];
+      if (stale.length > 0) await withStore('prune a namespace index', () => redis.zrem(index, ...stale));
+      return open;
     },
   };
 }

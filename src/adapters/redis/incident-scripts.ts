@@ -14,7 +14,7 @@ end
 
 /**
  * KEYS: 1 fingerprint key, 2 new incident key, 3 active index, 4 fingerprint history, 5 workload history,
- *       6 recent index (all incidents)
+ *       6 recent index (all incidents), 7 the namespace's active index
  * ARGV: 1 id, 2 json, 3 fingerprint, 4 ttl seconds, 5 score (firstSeen ms), 6 incident key prefix, 7 history cap,
  *       8 recent index cap
  * Returns {created 0|1, id, json, version}, or {-1, id} when the id is taken by another incident.
@@ -36,6 +36,8 @@ redis.call('HSET', KEYS[2], 'json', ARGV[2], 'version', 1, 'status', 'open', 'fi
 redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+redis.call('ZADD', KEYS[7], ARGV[5], ARGV[1])
+redis.call('EXPIRE', KEYS[7], ttl)
 index_history(KEYS[4], ARGV[5], ARGV[1], cap, ttl)
 index_history(KEYS[5], ARGV[5], ARGV[1], cap, ttl)
 index_history(KEYS[6], ARGV[5], ARGV[1], tonumber(ARGV[8]), ttl)
@@ -45,7 +47,7 @@ return {1, ARGV[1], ARGV[2], '1'}
 /**
  * Compare-and-set write of one incident.
  * KEYS: 1 incident key, 2 fingerprint key, 3 active index, 4 fingerprint history, 5 workload history,
- *       6 recent index (all incidents)
+ *       6 recent index (all incidents), 7 the namespace's active index
  * ARGV: 1 id, 2 json, 3 new status, 4 expected version or '', 5 expected status or '', 6 fingerprint,
  *       7 ttl seconds, 8 score, 9 history cap, 10 recent index cap
  * Returns {1, newVersion} | {0, currentVersion} (conflict) | {-1} (missing) | {-2} (fingerprint differs).
@@ -65,8 +67,12 @@ if ARGV[3] == 'resolved' then
   -- Resolution frees the fingerprint: the next occurrence becomes a new incident.
   if holder == ARGV[1] then redis.call('DEL', KEYS[2]) end
   redis.call('ZREM', KEYS[3], ARGV[1])
-elseif holder == ARGV[1] then
-  redis.call('EXPIRE', KEYS[2], ttl)
+  redis.call('ZREM', KEYS[7], ARGV[1])
+else
+  if holder == ARGV[1] then redis.call('EXPIRE', KEYS[2], ttl) end
+  -- Also what puts an incident stored before this index into it, at its next write.
+  redis.call('ZADD', KEYS[7], ARGV[8], ARGV[1])
+  redis.call('EXPIRE', KEYS[7], ttl)
 end
 local cap = tonumber(ARGV[9])
 index_history(KEYS[4], ARGV[8], ARGV[1], cap, ttl)

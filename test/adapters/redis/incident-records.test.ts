@@ -193,6 +193,54 @@ describe('listOpen', () => {
   });
 });
 
+describe('listOpenIn', () => {
+  const inNs = (ns: string) => { const r = fresh(); return { ...r, detection: { ...r.detection, namespace: ns } }; };
+
+  it('lists the active incidents of one namespace, not those of others nor resolved ones', async () => {
+    const ns = `shop-${Date.now().toString(36)}`;
+    const mine = await created(inNs(ns));
+    const decided = await created(inNs(ns));
+    const gone = await created(inNs(ns));
+    const other = await created(inNs(`${ns}-b`));
+    await store().decide(decided.id, approval('U0SREALICE'));
+    await store().resolve(gone.id, '2025-03-04T12:00:00Z');
+    expect((await store(1).listOpenIn(ns)).map((r) => r.id).sort()).toEqual([mine.id, decided.id].sort());
+    expect((await store(2).listOpenIn(`${ns}-b`)).map((r) => r.id)).toEqual([other.id]);
+    expect(await store(3).listOpenIn(`${ns}-none`)).toEqual([]);
+  });
+
+  it('finds incidents stored before the namespace index existed, once per Redis', async () => {
+    const own = uniquePrefix('incident-records-legacy');
+    const writer = createIncidentRecords({ redis: admin, prefix: own, retentionDays: 7 });
+    const first = inNs('legacy');
+    const second = inNs('legacy');
+    const old = await writer.claim(first.fingerprint, first);
+    const resolvedBefore = await writer.claim(second.fingerprint, second);
+    await writer.resolve(resolvedBefore.report.id, '2025-03-04T12:00:00Z');
+    // What an earlier version left: the global index only.
+    await admin.del(`${own}active:ns:legacy`, `${own}active:ns-indexed`);
+    try {
+      const reader = createIncidentRecords({ redis: clients[1]!, prefix: own, retentionDays: 7 });
+      expect((await reader.listOpenIn('legacy')).map((r) => r.id)).toEqual([old.report.id]);
+      expect(await admin.exists(`${own}active:ns-indexed`)).toBe(1);
+    } finally {
+      await deleteKeysUnder(admin, own);
+    }
+  });
+
+  it('drops ids it finds resolved or expired from the namespace index', async () => {
+    const ns = `stale-${Date.now().toString(36)}`;
+    const open = await created(inNs(ns));
+    const expired = await created(inNs(ns));
+    await admin.del(`${prefix}incident:${expired.id}`);
+    // A resolution by an earlier version, which did not know the namespace index.
+    const resolvedElsewhere = await created(inNs(ns));
+    await admin.hset(`${prefix}incident:${resolvedElsewhere.id}`, 'json', JSON.stringify({ ...resolvedElsewhere, status: 'resolved', resolvedAt: '2025-03-04T12:00:00Z' }));
+    expect((await store().listOpenIn(ns)).map((r) => r.id)).toEqual([open.id]);
+    expect(await admin.zrange(`${prefix}active:ns:${ns}`, '0', '-1')).toEqual([open.id]);
+  });
+});
+
 describe('corrupt data', () => {
   it.each([
     ['invalid JSON', '{"id": "inc-x", ', 'not valid JSON'],
