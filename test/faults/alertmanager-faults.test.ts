@@ -82,7 +82,8 @@ describeWithCluster('Alertmanager faults', () => {
     await eventually('ten incidents posted', () => topLevelPosts(bot).filter((c) => blocksText(c).includes('KubePodNotReady')).length >= 10, 120_000);
     expect(await metric(bot, 'alert_outcomes_total', { outcome: 'folded' })).toBe(990);
     expect(await metric(bot, 'alert_outcomes_total', { outcome: 'opened' })).toBe(10);
-    // The ten opened are the critical ones.
+    // The ten opened are the critical ones (each is stored by its analysis job, which may still be finishing).
+    await eventually('ten alert incidents open', async () => (await bot.store.listOpen()).length >= 10, 30_000);
     const open = await bot.store.listOpen();
     expect(open.map((r) => r.detection.pod).sort()).toEqual(Array.from({ length: 10 }, (_, k) => `web-${String(k * 100).padStart(4, '0')}`));
     expect(topLevelPosts(bot)).toHaveLength(11);
