@@ -264,6 +264,12 @@ describeWithTools('Helm chart charts/kube-ai-sre-agent', [findHelm()], () => {
     expect(agentEnvironment(objectsOf('charts/kube-ai-sre-agent/ci/minimal-values.yaml')).PROMETHEUS_URL).toBeUndefined();
   });
 
+  it('names the cluster from clusterName, refuses a name the agent would refuse, and leaves it unset by default', async () => {
+    expect(loadConfig(agentEnvironment(await renderChart({ set: ['clusterName=prod-eu'] }))).CLUSTER_NAME).toBe('prod-eu');
+    expect(agentEnvironment(objectsOf('charts/kube-ai-sre-agent/ci/minimal-values.yaml')).CLUSTER_NAME).toBeUndefined();
+    await expect(renderChart({ set: ['clusterName=prod eu'] })).rejects.toThrow(/clusterName/);
+  });
+
   it('the README\'s install command renders a valid agent configuration', async () => {
     const objects = await renderChart({ set: ['ollama.host=http://ollama.ollama.svc:11434', 'scan.namespaces={demo,shop}', 'policies.default.approvers={U0123ABCD}'] });
     expect(loadConfig(agentEnvironment(objects)).SCAN_NAMESPACES).toEqual(['demo', 'shop']);
