@@ -221,7 +221,17 @@ export async function startSentinels(opts: SentinelOptions = {}): Promise<Sentin
       },
       async switchMaster() {
         const demoted = await masterAddr();
-        await askSentinel(sentinels[0]!.port, (c) => c.call('SENTINEL', 'FAILOVER', MASTER_NAME));
+        // A replica the sentinels lately saw down (a test paused it) is no candidate until they see it
+        // healthy again: the failover is asked again until they accept it.
+        await waitUntil('the sentinels to accept a failover', async () => {
+          try {
+            await askSentinel(sentinels[0]!.port, (c) => c.call('SENTINEL', 'FAILOVER', MASTER_NAME));
+            return true;
+          } catch (err) {
+            if (/NOGOODSLAVE|INPROG/.test(String((err as Error).message))) return String((err as Error).message);
+            throw err;
+          }
+        }, { timeoutMs: 60_000, intervalMs: 250 });
         let promoted = demoted;
         await waitUntil('the sentinels to switch the master', async () => {
           promoted = await masterAddr();

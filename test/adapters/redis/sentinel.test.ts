@@ -31,7 +31,8 @@ describeWithSentinel('Redis through Sentinel', () => {
   const prefix = `test:sentinel:${randomUUID()}:`;
   const clients: Redis[] = [];
   const unconfirmed: Array<{ seq: number; reason: UnconfirmedReason }> = [];
-  const replicaAck: ReplicaAck = { timeoutMs: 300, expectReplica: true, onUnconfirmed: (seq, reason) => unconfirmed.push({ seq, reason }) };
+  // Long enough for a replica on a busy machine to confirm: only a stopped or missing one times out.
+  const replicaAck: ReplicaAck = { timeoutMs: 3_000, expectReplica: true, onUnconfirmed: (seq, reason) => unconfirmed.push({ seq, reason }) };
   let store: Redis;
   let audit: RedisAuditLog;
   let queues: Queues;
