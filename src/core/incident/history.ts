@@ -2,6 +2,7 @@
 // `/sre history` and for linking a recurrence to what came before.
 import type { IncidentReport } from '../model.ts';
 import { approvedLimit } from '../recommend/approved.ts';
+import { incidentFamily } from '../detection/family.ts';
 
 export interface IncidentHistoryItem {
   id: string;
@@ -16,6 +17,8 @@ export interface IncidentHistoryItem {
   occurrences: number;
   /** The limit the container ran with, so limits over time can be shown. */
   memoryLimit?: string;
+  /** For CPU incidents, whose recommendation is a CPU limit: the CPU limit it ran with. */
+  cpuLimit?: string;
   recommendedLimit: string;
   decision?: IncidentReport['decision'];
   resolvedAt?: string;
@@ -43,6 +46,7 @@ function historyItem(r: IncidentReport): IncidentHistoryItem {
     lastSeen: r.lastSeen,
     occurrences: r.occurrences,
     ...(r.detection.memoryLimit !== undefined ? { memoryLimit: r.detection.memoryLimit } : {}),
+    ...(r.detection.cpuLimit !== undefined && incidentFamily(r.detection.kind) === 'cpu' ? { cpuLimit: r.detection.cpuLimit } : {}),
     recommendedLimit: approvedLimit(r),
     ...(r.decision ? { decision: r.decision } : {}),
     ...(r.resolvedAt !== undefined ? { resolvedAt: r.resolvedAt } : {}),

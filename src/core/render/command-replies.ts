@@ -83,7 +83,7 @@ export function historyReply(asked: string, entries: readonly WorkloadHistoryEnt
       const resolved = i.resolvedAt ? `; resolved ${slackDate(i.resolvedAt)}` : '';
       const cluster = i.cluster ? ` on cluster ${esc(i.cluster, 100)}` : '';
       return (
-        `• ${slackDate(i.firstSeen)} ${esc(i.kind, 40)} (${incidentFamily(i.kind)}) in container ${esc(i.container, 63)}${cluster}: limit ${esc(i.memoryLimit ?? 'none', 20)}, ` +
+        `• ${slackDate(i.firstSeen)} ${esc(i.kind, 40)} (${incidentFamily(i.kind)}) in container ${esc(i.container, 63)}${cluster}: ${incidentFamily(i.kind) === 'cpu' ? `CPU limit ${esc(i.cpuLimit ?? 'none', 20)}` : `limit ${esc(i.memoryLimit ?? 'none', 20)}`}, ` +
         `recommended ${esc(i.recommendedLimit, 20)}, ${plural(i.occurrences, 'occurrence')}, ${i.status}${decided}${resolved}`
       );
     });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeHistory } from '../../../src/core/incident/history.ts';
 import { incidentReport } from '../../fixtures/incidents/report.ts';
+import { renderCases } from '../../fixtures/incidents/render-cases.ts';
 
 const older = incidentReport({
   id: 'inc-old',
@@ -47,5 +48,12 @@ describe('summarizeHistory', () => {
 
   it('is empty for no incidents', () => {
     expect(summarizeHistory([], 5)).toEqual({ count: 0, totalOccurrences: 0, incidents: [] });
+  });
+
+  it('keeps the CPU limit of a CPU incident, whose recommendation is a CPU limit, and not of a memory one', () => {
+    const [cpu] = summarizeHistory([renderCases['approved-cpu-throttling']!], 1).incidents;
+    expect(cpu).toMatchObject({ kind: 'CpuThrottling', cpuLimit: '500m', recommendedLimit: '800m' });
+    const memoryWithCpuLimit = incidentReport({ id: 'inc-mem', detection: { ...newer.detection, cpuLimit: '2' } });
+    expect(summarizeHistory([memoryWithCpuLimit], 1).incidents[0]!.cpuLimit).toBeUndefined();
   });
 });

@@ -73,6 +73,15 @@ describe('historyReply', () => {
     noForeignControls(text);
   });
 
+  it('shows a CPU incident with its CPU limit, not the memory limit beside a CPU recommendation', () => {
+    const cpu: IncidentHistory = {
+      count: 1, firstSeen: '2025-03-04T09:00:00Z', lastSeen: '2025-03-04T09:15:00Z', totalOccurrences: 1,
+      incidents: [{ id: 'c1', fingerprint: 'g', status: 'open', kind: 'CpuThrottling', container: 'cache', firstSeen: '2025-03-04T09:00:00Z', lastSeen: '2025-03-04T09:15:00Z', occurrences: 1, memoryLimit: '512Mi', cpuLimit: '500m', recommendedLimit: '1100m' }],
+    };
+    const text = historyReply('shop/session-cache', [{ namespace: 'shop', workload: { kind: 'Deployment', name: 'session-cache' }, history: cpu }]);
+    expect(text).toContain('CpuThrottling (cpu) in container cache: CPU limit 500m, recommended 1100m, 1 occurrence, open');
+  });
+
   it('says when nothing is remembered, escaping what was asked', () => {
     expect(historyReply('<!here>', [])).toBe('No incidents remembered for &lt;!here&gt;.');
   });
