@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startProcess, type RunningProcess } from '../test-cluster/child-process.ts';
+import { startProcess, waitUntilReady, type RunningProcess } from '../test-cluster/child-process.ts';
 import { freePort } from '../test-cluster/free-port.ts';
 import type { AlertmanagerTools } from './tools.ts';
 
@@ -84,7 +84,7 @@ export async function startAlertmanager(tools: AlertmanagerTools, opts: Alertman
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(url, proc);
+    await waitUntilReady(`${url}/-/ready`, proc);
   } catch (err) {
     await stop();
     throw err;
@@ -121,19 +121,4 @@ export async function startAlertmanager(tools: AlertmanagerTools, opts: Alertman
     logTail: () => proc.logTail(),
     stop,
   };
-}
-
-async function waitUntilReady(url: string, proc: RunningProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.hasExited()) throw new Error(`alertmanager exited before it was ready:\n${proc.logTail()}`);
-    try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`alertmanager was not ready within 60 s:\n${proc.logTail()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

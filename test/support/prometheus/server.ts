@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startProcess, type RunningProcess } from '../test-cluster/child-process.ts';
+import { startProcess, waitUntilReady, type RunningProcess } from '../test-cluster/child-process.ts';
 import { freePort } from '../test-cluster/free-port.ts';
 import { openMetricsHistory, type SyntheticSeries } from './synthetic.ts';
 import type { PrometheusTools } from './tools.ts';
@@ -75,7 +75,7 @@ export async function startPrometheus(tools: PrometheusTools, opts: PrometheusOp
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(url, proc);
+    await waitUntilReady(`${url}/-/ready`, proc);
   } catch (err) {
     await stop();
     throw err;
@@ -107,19 +107,4 @@ export async function startPrometheus(tools: PrometheusTools, opts: PrometheusOp
     },
     stop,
   };
-}
-
-async function waitUntilReady(url: string, proc: RunningProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.hasExited()) throw new Error(`prometheus exited before it was ready:\n${proc.logTail()}`);
-    try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`prometheus was not ready within 60 s:\n${proc.logTail()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

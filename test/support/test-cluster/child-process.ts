@@ -52,3 +52,19 @@ export function startProcess(name: string, binary: string, args: string[], logFi
   };
   return { name, pid, logFile, exited, hasExited: () => done, stop, logTail };
 }
+
+/** Polls `url` (e.g. Prometheus's or Alertmanager's /-/ready) until it answers 2xx; fails with the log when the process exits or 60 s pass. */
+export async function waitUntilReady(url: string, proc: RunningProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.hasExited()) throw new Error(`${proc.name} exited before it was ready:\n${proc.logTail()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${proc.name} was not ready within ${timeoutMs / 1000} s:\n${proc.logTail()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
