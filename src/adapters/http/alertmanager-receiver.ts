@@ -9,10 +9,10 @@
 //   anything else: 404 (other paths) or 405 (other methods), always answered.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AlertmanagerWebhookSchema, describeWebhookIssues, type AlertmanagerWebhook } from '../../core/alerts/webhook-payload.ts';
 import type { Logger } from '../../ports.ts';
 import { bearerMatches } from './bearer-token.ts';
+import { listen } from './listen.ts';
 
 export const ALERTMANAGER_PATH = '/alertmanager';
 
@@ -106,24 +106,10 @@ export async function startAlertReceiver(opts: AlertReceiverOptions): Promise<Al
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const listening = await listen(server, opts.port, opts.host);
   server.on('error', (err) => logger.error({ err: err.message }, 'Alertmanager receiver error'));
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, path: ALERTMANAGER_PATH }, 'Alertmanager webhook receiver listening');
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
-  };
+  logger.info({ port: listening.port, path: ALERTMANAGER_PATH }, 'Alertmanager webhook receiver listening');
+  return listening;
 }
 
 /** The whole body, or TooLarge as soon as it passes `max` bytes (a declared length is checked first). */

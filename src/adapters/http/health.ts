@@ -5,11 +5,11 @@
 //   GET /metrics → Prometheus text exposition
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../ports.ts';
 import type { Metrics } from './metrics.ts';
 import { checkReadiness } from './readiness.ts';
 import type { Check, ReadinessReport } from './readiness.ts';
+import { listen } from './listen.ts';
 
 export interface HealthServerOptions {
   /** 0 picks a free port (tests); the bound port is returned. */
@@ -88,26 +88,10 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const listening = await listen(server, opts.port, opts.host);
   server.on('error', (err) => logger.error({ err }, 'health server error'));
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, host: opts.host ?? '*' }, 'health server listening');
-
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // Prometheus keeps connections alive; idle ones would otherwise hold close() open.
-        server.closeIdleConnections();
-      }),
-  };
+  logger.info({ port: listening.port, host: opts.host ?? '*' }, 'health server listening');
+  return listening;
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
