@@ -122,6 +122,18 @@ describe('trackScan', () => {
     expect(audit.map((e) => e.action)).toContain('incident_resolved');
   });
 
+  it('reads only the scanned namespace\'s open incidents, never every open incident in Redis', async () => {
+    setup(new Date('2025-03-04T11:00:00Z'));
+    await store.claim(posted().fingerprint, posted());
+    const elsewhere = posted({ id: 'inc-shop', fingerprint: 'oom-shop' });
+    await store.claim(elsewhere.fingerprint, { ...elsewhere, detection: { ...elsewhere.detection, namespace: 'shop' } });
+    // A scan runs per namespace every minute: listing the whole fleet's open incidents each time does not scale.
+    const scoped: TrackDeps = { ...deps, store: Object.assign(Object.create(store) as IncidentStore, { listOpen: () => { throw new Error('a scan listed every open incident'); } }) };
+    const scan = await trackScan(scoped, result([]), { resolveMissing: true, source: { kind: 'scan' } });
+    expect(scan.resolved.map((r) => r.id)).toEqual([posted().id]);
+    expect((await store.get('inc-shop'))?.status).toBe('open');
+  });
+
   it('counts one OOM once when a watch event and a scan see it at the same time', async () => {
     setup();
     await store.claim(posted().fingerprint, posted());

@@ -228,6 +228,16 @@ describe('listOpenIn', () => {
     }
   });
 
+  it('puts an incident the index missed (written by an earlier version during an upgrade) into it at its next write', async () => {
+    const ns = `late-${Date.now().toString(36)}`;
+    await store().listOpenIn(ns); // the one-time fill has run
+    const late = await created(inNs(ns));
+    await admin.zrem(`${prefix}active:ns:${ns}`, late.id);
+    expect(await store().listOpenIn(ns)).toEqual([]);
+    await store().update(late.id, (cur) => ({ ...cur, occurrences: cur.occurrences + 1 }));
+    expect((await store().listOpenIn(ns)).map((r) => r.id)).toEqual([late.id]);
+  });
+
   it('drops ids it finds resolved or expired from the namespace index', async () => {
     const ns = `stale-${Date.now().toString(36)}`;
     const open = await created(inNs(ns));
