@@ -44,6 +44,13 @@ describe('nodeCapacityFacts', () => {
     ]);
   });
 
+  it('calls a pod that needs exactly the largest allocatable one that fits, and a byte more one that does not', () => {
+    const fits = nodeCapacityFacts(podWith([container({ name: 'worker', memoryRequest: '7049000Ki', cpuRequest: '1930m' })]), [worker]);
+    expect(fits.join('\n')).not.toContain('fits nowhere');
+    const over = nodeCapacityFacts(podWith([container({ name: 'worker', memoryRequest: `${7049000 * 1024 + 1}`, cpuRequest: '1931m' })]), [worker]);
+    expect(over.filter((f) => f.includes('fits nowhere'))).toHaveLength(2);
+  });
+
   it('says nothing when no node tells its allocatable', () => {
     expect(nodeCapacityFacts(pending, [{ name: 'n', conditions: [] }])).toEqual([]);
     expect(nodeCapacityFacts(pending, [])).toEqual([]);
