@@ -42,7 +42,8 @@ describeWithCluster('watch path', () => {
     const [incident] = await h.store.listOpen();
     expect(incident!.source).toEqual({ kind: 'watch' });
     expect((await h.auditEntries()).find((e) => e.action === 'incident_posted')?.details?.source).toBe('watch');
-    expect(await metric(h, /^kube_ai_sre_incidents_detected_total\{kind="OOMCrashLoop",family="memory",source="watch"\} (\d+)/m)).toBe(1);
+    // Counted once the analysis job returns, just after its audit append.
+    await eventually('the incident counted', async () => (await metric(h, /^kube_ai_sre_incidents_detected_total\{kind="OOMCrashLoop",family="memory",source="watch"\} (\d+)/m)) === 1);
   });
 
   it('updates the message in place on the next OOM instead of posting again', async () => {
