@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# kube-ai-sre-agent: Node 24 runs the TypeScript sources directly (type stripping), so there is
-# no build step; the first stage only installs production dependencies.
+# kube-ai-sre-agent: Node 24 runs the TypeScript sources directly (type stripping). The first
+# stage installs production dependencies; the second builds the one generated file, the bundle of
+# the part of client-node the agent loads (what `npm ci` does outside Docker, as `prepare`).
 
 FROM node:24-slim AS deps
 WORKDIR /app
@@ -10,6 +11,13 @@ COPY package.json package-lock.json ./
 # addon (msgpackr-extract) ships prebuilt binaries and falls back to JavaScript without them.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
+
+FROM node:24-slim AS client-node-bundle
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY scripts/vendor ./scripts/vendor
+RUN node scripts/vendor/client-node.ts
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
@@ -25,6 +33,7 @@ COPY package.json package-lock.json ./
 COPY bin ./bin
 COPY policies ./policies
 COPY src ./src
+COPY --from=client-node-bundle /app/src/adapters/kubernetes/vendor ./src/adapters/kubernetes/vendor
 # The labelled incidents `kube-ai-sre eval` scores models on, so a model can be chosen where it runs.
 COPY eval ./eval
 USER 10001:10001

@@ -4,17 +4,17 @@
 // Why: the package's index — and its KubeConfig, whose module imports the generated client's
 // index — loads ~2,800 modules (every API and model class) on start: ~85 MiB of RSS and most of
 // the agent's and the CLI's start-up time (bench/RESULTS.md). The agent reads the API as plain
-// JSON through KubeConfig's transport, so it needs none of the generated classes. The bundle is
-// committed, so the tests, `npm start` and the image all run this same file; its own
-// dependencies (undici, js-yaml, openid-client...) stay imports of the installed packages.
-// test/adapters/kubernetes/vendor-client-node.test.ts fails when it no longer matches the
-// installed client-node: run `npm run vendor:client-node` after upgrading it.
+// JSON through KubeConfig's transport, so it needs none of the generated classes. `npm ci` runs
+// this as `prepare`, so the bundle always matches the installed client-node and is never
+// committed; src/adapters/kubernetes/client-node.ts loads it, or the package when it is absent.
+// The bundle's own dependencies (undici, js-yaml, openid-client...) stay imports of the installed
+// packages.
 //
 // Run: node scripts/vendor/client-node.ts [--check]   (--check: exit 1 if the file is stale)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { rolldown } from 'rolldown';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./client-node-entry.js', import.meta.url));
@@ -28,6 +28,7 @@ const external = (id: string): boolean =>
   id.startsWith('node:') || builtinModules.includes(id) || Object.keys(pkg.dependencies).some((d) => id === d || id.startsWith(`${d}/`));
 
 export async function buildVendoredClientNode(): Promise<string> {
+  const { rolldown } = await import('rolldown');
   const bundle = await rolldown({
     input: ENTRY,
     cwd: ROOT,
@@ -52,16 +53,31 @@ export function vendoredVersion(text: string): string | undefined {
 
 export const installedVersion = pkg.version;
 
+/** A production install (`npm ci --omit=dev`) has no bundler: the agent then loads the package. */
+async function bundlerInstalled(): Promise<boolean> {
+  try {
+    await import('rolldown');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (!(await bundlerInstalled())) {
+    console.log(`rolldown is not installed (a production install): the agent loads ${PKG} whole, ~85 MiB more`);
+    process.exit(0);
+  }
   const code = await buildVendoredClientNode();
   if (process.argv.includes('--check')) {
-    const current = readFileSync(VENDORED, 'utf8');
+    const current = existsSync(VENDORED) ? readFileSync(VENDORED, 'utf8') : '';
     if (current !== code) {
-      console.error(`${VENDORED} is stale (vendored ${vendoredVersion(current)}, installed ${pkg.version}): run npm run vendor:client-node`);
+      console.error(`${VENDORED} is missing or stale (installed ${PKG} ${pkg.version}): run npm run vendor:client-node`);
       process.exit(1);
     }
     console.log(`${VENDORED} matches ${PKG} ${pkg.version}`);
   } else {
+    mkdirSync(dirname(VENDORED), { recursive: true });
     writeFileSync(VENDORED, code);
     console.log(`wrote ${VENDORED} (${PKG} ${pkg.version}, ${code.length} bytes)`);
   }

@@ -51,6 +51,17 @@ describe('Dockerfile', () => {
     }
   });
 
+  it('builds the client-node bundle in its own stage and ships it, never a local copy', () => {
+    const stage = all.findIndex((i) => i.op === 'FROM' && i.args.endsWith(' AS client-node-bundle'));
+    expect(stage).toBeGreaterThanOrEqual(0);
+    const steps = all.slice(stage + 1, all.indexOf(froms[froms.indexOf(all[stage]!) + 1]!));
+    expect(steps.map((i) => i.args)).toEqual(expect.arrayContaining(['npm ci --ignore-scripts --no-audit --no-fund', 'node scripts/vendor/client-node.ts']));
+    expect(finalStage.map((i) => i.args)).toContain('--from=client-node-bundle /app/src/adapters/kubernetes/vendor ./src/adapters/kubernetes/vendor');
+    expect(dockerignore).toContain('src/adapters/kubernetes/vendor');
+    // scripts/ stays out of the context, but for the bundle's build script (a later `!` line wins).
+    expect(dockerignore.lastIndexOf('!scripts/vendor')).toBeGreaterThan(dockerignore.indexOf('scripts'));
+  });
+
   it('runs as the non-root uid 10001 in the final stage', () => {
     const users = finalStage.filter((i) => i.op === 'USER');
     expect(users.at(-1)?.args.split(':')[0]).toBe('10001');

@@ -8,7 +8,7 @@ import type { KubeProbe } from '../../usecases/doctor/probes.ts';
 import { toK8sError } from './k8s-error.ts';
 import { createKubeJson } from './kube-json.ts';
 import { createMetricsReader } from './metrics-reader.ts';
-import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from './vendor/client-node.js';
+import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from './client-node.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

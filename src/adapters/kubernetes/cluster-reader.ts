@@ -2,7 +2,7 @@
 // snapshots here (read as plain JSON, page by page); failures become AppErrors with k8s_* codes.
 import { apiErrorStatus, toK8sError, type K8sAction } from './k8s-error.ts';
 import type { ClusterRef } from '../../core/cluster/cluster-ref.ts';
-import type { KubeConfig } from './vendor/client-node.js';
+import type { KubeConfig } from './client-node.ts';
 import { isAppError } from '../../core/errors.ts';
 import { parseEvent, parseNode, parsePod } from '../../core/kube/parse.ts';
 import type { EventSnapshot, NodeSnapshot, OwnerRef, PodSnapshot, WorkloadRef } from '../../core/model.ts';

@@ -6,7 +6,7 @@
 import { parseEvent } from '../../core/kube/parse.ts';
 import type { EventSnapshot } from '../../core/model.ts';
 import type { Logger } from '../../ports.ts';
-import type { KubeConfig } from './vendor/client-node.js';
+import type { KubeConfig } from './client-node.ts';
 import { createChangeTracker } from './change-tracker.ts';
 import { startListWatch, type ListWatch, type WatchRestartReason } from './list-watch.ts';
 import type { BackoffRange } from './watch-backoff.ts';

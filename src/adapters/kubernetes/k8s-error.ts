@@ -58,7 +58,7 @@ const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 /**
  * The HTTP status of client-node's ApiException (the API server answered, not 2xx). Read from the
  * error's shape — a numeric `code` beside the response `body` and `headers` — so the package's
- * class and the agent's bundled copy of it (vendor/client-node.js) are recognised alike.
+ * class and the agent's bundled copy of it (client-node.ts) are recognised alike.
  */
 export function apiErrorStatus(err: unknown): number | undefined {
   if (!(err instanceof Error)) return undefined;

@@ -1,6 +1,6 @@
 // Loads the Kubernetes client configuration: an explicit kubeconfig path, else KUBECONFIG /
 // ~/.kube/config, else the in-cluster ServiceAccount. Fails fast when none is found.
-import { KubeConfig } from './vendor/client-node.js';
+import { KubeConfig } from './client-node.ts';
 import { AppError } from '../../core/errors.ts';
 
 // What client-node falls back to when it found nothing at all.

@@ -4,7 +4,7 @@
 // a list page is parsed once, as plain JSON, and the caller turns it into core snapshots while
 // the next page is on its way. Failures are the same ApiException the generated clients throw,
 // so toK8sError maps them the same way.
-import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from './vendor/client-node.js';
+import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from './client-node.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 

@@ -6,7 +6,7 @@
 // What an object means (which changes are new, what to deliver) is the caller's ScopeHandler.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1ObjectMeta } from '@kubernetes/client-node';
-import { Watch, type KubeConfig, type RequestContext } from './vendor/client-node.js';
+import { Watch, type KubeConfig, type RequestContext } from './client-node.ts';
 import { AppError, type ErrorCode } from '../../core/errors.ts';
 import type { Logger } from '../../ports.ts';
 import type { ChangeType } from './change-tracker.ts';

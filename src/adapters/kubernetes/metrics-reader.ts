@@ -7,7 +7,7 @@ import { toBytes } from '../../core/quantity.ts';
 import type { ContainerUsage, MetricsReader } from '../../ports.ts';
 import { apiErrorStatus, toK8sError } from './k8s-error.ts';
 import { createKubeJson } from './kube-json.ts';
-import type { KubeConfig } from './vendor/client-node.js';
+import type { KubeConfig } from './client-node.ts';
 
 export const METRICS_GROUP = 'metrics.k8s.io';
 export const METRICS_VERSION = 'v1beta1';

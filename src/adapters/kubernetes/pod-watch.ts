@@ -4,7 +4,7 @@
 import { parsePod } from '../../core/kube/parse.ts';
 import type { PodSnapshot } from '../../core/model.ts';
 import type { Logger } from '../../ports.ts';
-import type { KubeConfig } from './vendor/client-node.js';
+import type { KubeConfig } from './client-node.ts';
 import { startListWatch, type WatchRestartReason } from './list-watch.ts';
 import { createPodChangeTracker, type PodChange, type PodChangeType } from './pod-change-tracker.ts';
 import type { BackoffRange } from './watch-backoff.ts';

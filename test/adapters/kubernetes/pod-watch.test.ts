@@ -1,17 +1,13 @@
 // The pod watch against a real kube-apiserver. This file starts its own cluster (not the shared
 // one) because it restarts the API server, which would cut other files' requests mid-test.
 // Network trouble and 410 Gone are produced by a TLS proxy in front of that API server.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import { startPodWatch, type PodWatch, type PodWatchOptions } from '../../../src/adapters/kubernetes/pod-watch.ts';
-import { podToSnapshot } from '../../../src/adapters/kubernetes/to-snapshot.ts';
 import { detectIncidents } from '../../../src/core/detection/registry.ts';
 import { isAppError } from '../../../src/core/errors.ts';
-import { parsePod } from '../../../src/core/kube/parse.ts';
 import type { PodSnapshot } from '../../../src/core/model.ts';
 import { createLogger } from '../../../src/logging.ts';
-import { kubeFixture } from '../../fixtures/kube/load.ts';
 import { describeWithCluster } from '../../support/cluster-context.ts';
 import { findClusterBinaries } from '../../support/test-cluster/binaries.ts';
 import { startTestCluster, type TestCluster } from '../../support/test-cluster/cluster.ts';
@@ -33,14 +29,6 @@ function captureLogs(): { lines: Record<string, unknown>[]; logger: PodWatchOpti
   const logger = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
   return { lines, logger };
 }
-
-describe('watch events and list items read the same', () => {
-  it.each(['pod-oom-crashloop-64mi', 'pod-oom-init', 'pod-oom-sidecar', 'pod-evicted-memory', 'pod-probe-kill-137'])('%s', (name) => {
-    // A watch event carries the API's JSON; a list returns SDK objects that are serialized back.
-    const raw = kubeFixture(name);
-    expect(parsePod(raw)).toEqual(podToSnapshot(ObjectSerializer.deserialize(raw, 'V1Pod')));
-  });
-});
 
 describeWithCluster('startPodWatch', () => {
   let cluster: TestCluster;
