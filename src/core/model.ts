@@ -339,6 +339,8 @@ export const IncidentReportSchema = z.object({
   signals: IncidentSignalsSchema.optional(),
   /** Where the incident was first found (absent on reports stored before sources were kept: a scan). */
   source: IncidentSourceSchema.optional(),
+  /** Alertmanager alerts that fired about it after it was found (their names, first ones kept). */
+  alerts: z.array(z.string()).optional(),
 });
 export type IncidentReport = z.infer<typeof IncidentReportSchema>;
 

@@ -1,12 +1,15 @@
 // The alert job: one Alertmanager notification through the same pipeline as scans and the pod
 // watch. A firing alert about a pod is checked by the same rules first: when they flag the pod,
-// the alert joins the rules' incident (tracked like a watch event: never a second message). An
+// the alert joins the rules' incident (tracked like a watch event: never a second message; the
+// message shows that the alert fired too). An
 // alert the rules cannot map or do not flag opens an incident of its own, analyzed and posted
 // like any other; its resolved notification resolves it (and only it). A flood is bounded: the
 // most severe few open incidents, the rest fold into one summary message.
 import { isAppError } from '../core/errors.ts';
 import type { AlertJob } from '../core/jobs.ts';
-import type { FoundIncident, PodSnapshot, WorkloadRef } from '../core/model.ts';
+import type { FoundIncident, IncidentReport, PodSnapshot, WorkloadRef } from '../core/model.ts';
+import { auditSubject } from '../core/audit/subject.ts';
+import { joinAlert, joinedAlerts } from '../core/incident/joined-alerts.ts';
 import { DETECTION_RULES, detectIncidents } from '../core/detection/registry.ts';
 import type { DetectionRule } from '../core/detection/rule.ts';
 import { isAlertKind } from '../core/detection/family.ts';
@@ -19,7 +22,7 @@ import type { WebhookAlert } from '../core/alerts/webhook-payload.ts';
 import { alertFloodSummaryText } from '../core/render/alert-flood-summary.ts';
 import type { AlertFolds, ClusterReader } from '../ports.ts';
 import { detectPods } from './detect-namespace.ts';
-import { resolveIncident, trackScan, type TrackDeps } from './track-scan.ts';
+import { refreshMessage, resolveIncident, trackScan, updateIfChanged, type TrackDeps } from './track-scan.ts';
 
 export interface AlertJobDeps extends TrackDeps {
   cluster: ClusterReader;
@@ -101,9 +104,13 @@ export async function runAlertJob(deps: AlertJobDeps, job: AlertJob): Promise<Al
     if (flagged.length > 0) {
       const detected = await detectPods(deps.cluster, namespace, flagged, [], rules);
       // Each rule incident found for an alert's pod says which alert brought it (when it is new).
-      const alertOf = new Map(keyed.map((k) => [k.target.pod, k.target.alertname]));
-      detected.found = detected.found.map((f) => ({ ...f, source: { kind: 'alert', name: alertOf.get(f.detection.pod) ?? keyed[0]!.target.alertname } }));
+      const alertsOf = (f: FoundIncident): string[] => keyed
+        .filter((k) => k.target.pod === f.detection.pod && (!k.target.container || k.target.container === f.detection.container || f.detection.container === ''))
+        .map((k) => k.target.alertname);
+      detected.found = detected.found.map((f) => ({ ...f, source: { kind: 'alert', name: alertsOf(f)[0] ?? keyed[0]!.target.alertname } }));
       await trackScan(deps, detected, { resolveMissing: false, source: { kind: 'alert' } });
+      // One already stored shows that these alerts fired about it too (a new one names its alert as its source).
+      for (const f of detected.found) await joinAlerts(deps, f.fingerprint, alertsOf(f));
     }
   }
 
@@ -149,6 +156,19 @@ export async function runAlertJob(deps: AlertJobDeps, job: AlertJob): Promise<Al
   }
   log.info({ alerts: job.payload.alerts.length, ...outcomes }, 'Alertmanager notification processed');
   return summary;
+}
+
+/** Keeps the alerts' names on the open incident, audits it and repaints its message; a redelivery changes nothing. */
+async function joinAlerts(deps: AlertJobDeps, fingerprint: string, alertnames: string[]): Promise<void> {
+  const open = await deps.store.findOpenByFingerprint(fingerprint);
+  if (!open) return; // new: its analysis is queued and its source names the alert
+  const joinAll = (report: IncidentReport): IncidentReport | undefined =>
+    alertnames.reduce<IncidentReport | undefined>((cur, name) => joinAlert(cur ?? report, name) ?? cur, undefined);
+  const updated = await updateIfChanged(deps.store, open.id, (cur) => (cur.status === 'resolved' ? undefined : joinAll(cur)));
+  if (!updated) return;
+  const added = joinedAlerts(updated).filter((a) => !joinedAlerts(open).includes(a));
+  await deps.audit.append({ actor: 'system', action: 'incident_updated', incidentId: open.id, subject: auditSubject(open), outcome: 'alert joined', details: { alerts: added.join(', ') } });
+  await refreshMessage(deps, updated, deps.logger.child({ incidentId: open.id }));
 }
 
 /** The newer of two alerts of one identity, a firing one before a resolved one. */

@@ -7,7 +7,7 @@ import { auditFacts, postIncidentOnce } from './post-incident.ts';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.ts';
 import { similarLine } from '../core/similar/summary.ts';
 import type { SimilarIncidents } from './similar-incidents.ts';
-import { refreshMessage } from './track-scan.ts';
+import { refreshMessage, updateIfChanged } from './track-scan.ts';
 import { sourceOf, sourceTag } from '../core/incident/source.ts';
 
 export interface RunAnalysisDeps extends AnalyzeDeps {
@@ -36,7 +36,7 @@ export async function runAnalysis(deps: RunAnalysisDeps, job: AnalyzeJob): Promi
 
   if (job.incidentId) {
     // Only an undecided incident is re-analyzed: a decision stays attached to what was decided.
-    const updated = await deps.store.update(job.incidentId, (cur) => cur.status !== 'open' ? undefined : {
+    const updated = await updateIfChanged(deps.store, job.incidentId, (cur) => cur.status !== 'open' ? undefined : {
       ...cur,
       detection: analyzed.detection,
       node: analyzed.node,

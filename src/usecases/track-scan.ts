@@ -108,7 +108,7 @@ export async function trackScan(deps: TrackDeps, result: DetectResult, opts: Tra
           break;
         }
         // Re-checked on the fresh copy: a watch event and a scan may see the same OOM at once.
-        const updated = await deps.store.update(current.id, (cur) =>
+        const updated = await updateIfChanged(deps.store, current.id, (cur) =>
           cur.status === 'resolved' || !isNewOccurrence(cur.detection, found.detection) ? undefined : recordOccurrence(cur, found.detection, now.toISOString()));
         if (updated) {
           summary.recurred.push(updated);
@@ -197,6 +197,21 @@ async function lastClosedIncident(store: IncidentRecords & IncidentHistoryIndex,
   const history = await store.history({ fingerprint }, 5);
   const latest = [...history.incidents].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))[0];
   return latest ? store.get(latest.id) : undefined;
+}
+
+/**
+ * The store's read-modify-write, answering only with a report it changed: undefined when `change`
+ * declined on the stored copy (someone else got there first), where the store hands back the
+ * stored report as it is.
+ */
+export async function updateIfChanged(store: IncidentRecords, id: string, change: (current: IncidentReport) => IncidentReport | undefined): Promise<IncidentReport | undefined> {
+  let changed = false;
+  const report = await store.update(id, (current) => {
+    const next = change(current);
+    changed = next !== undefined;
+    return next;
+  });
+  return changed ? report : undefined;
 }
 
 /** Re-renders the incident's message if it has one; a Slack failure is logged, never fatal. */

@@ -60,6 +60,9 @@ describeWithCluster('Alertmanager alerts end to end', () => {
     const open = (await h.store.listOpen()).filter((r) => r.detection.pod === 'memory-hog');
     expect(open).toHaveLength(1);
     expect(open[0]!.source).toEqual({ kind: 'watch' });
+    // Its one message now shows that the team's own alert fired about it too.
+    await h.slack.waitForCall('chat.update', (c) => c.args.ts === open[0]!.slack!.ts && blocksText(c).includes('also alerted: `KubeContainerOOMKilled`'), 20_000);
+    expect(open[0]!.alerts).toEqual(['KubeContainerOOMKilled']);
     expect(postsAbout('memory-hog')).toHaveLength(1);
     expect(h.ollama.chatRequests()).toHaveLength(llmCalls);
   });

@@ -92,6 +92,37 @@ describe('runAlertJob', () => {
     expect((await store.listOpen()).map((r) => r.fingerprint)).toEqual([ruleIncident!.fingerprint]);
   });
 
+  it('keeps the joined alert on the incident, audits it and repaints its message once; a redelivery changes nothing', async () => {
+    setup();
+    const [ruleIncident] = (await detectPods(deps.cluster, 'shop', await deps.cluster.listPods('shop'))).found.filter((f) => f.detection.pod === OOM_POD);
+    const posted = await analyze({ ...ruleIncident!, source: { kind: 'watch' } });
+    const crashLooping = webhookAlert({ labels: { alertname: 'KubePodCrashLooping', pod: OOM_POD, container: 'api', reason: '' } });
+    await runAlertJob(deps, job(oomAlert(), crashLooping));
+    const [joined] = await store.listOpen();
+    expect(joined!.alerts).toEqual(['KubeContainerOOMKilled', 'KubePodCrashLooping']);
+    expect(joined!.source).toEqual({ kind: 'watch' });
+    expect(updates.map((u) => [u.id, u.alerts, u.slack])).toEqual([[posted.id, ['KubeContainerOOMKilled', 'KubePodCrashLooping'], posted.slack]]);
+    const [entry] = await deps.audit.latest(1);
+    expect(entry).toMatchObject({
+      action: 'incident_updated', incidentId: posted.id, outcome: 'alert joined',
+      details: { alerts: 'KubeContainerOOMKilled, KubePodCrashLooping' }, subject: { namespace: 'shop', pod: OOM_POD, container: 'api' },
+    });
+
+    await runAlertJob(deps, job(oomAlert(), crashLooping));
+    expect(updates).toHaveLength(1);
+    expect((await deps.audit.latest(1))[0]!.seq).toBe(entry!.seq);
+    expect(analyses).toEqual([]);
+  });
+
+  it('joins only the incident of the container the alert names', async () => {
+    setup();
+    const [ruleIncident] = (await detectPods(deps.cluster, 'shop', await deps.cluster.listPods('shop'))).found.filter((f) => f.detection.pod === OOM_POD);
+    await analyze(ruleIncident!);
+    await runAlertJob(deps, job(webhookAlert({ labels: { alertname: 'KubePodCrashLooping', pod: OOM_POD, container: 'istio-proxy', reason: '' } })));
+    expect((await store.get(`${ruleIncident!.fingerprint}-1`))?.alerts).toBeUndefined();
+    expect(updates).toEqual([]);
+  });
+
   it('queues the rules\' own analysis when the alert is first to report a pod they flag', async () => {
     setup();
     await runAlertJob(deps, job(oomAlert()));

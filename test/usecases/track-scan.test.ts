@@ -139,8 +139,11 @@ describe('trackScan', () => {
     await store.claim(posted().fingerprint, posted());
     const base = foundIncident(posted());
     const again = { ...base, detection: { ...base.detection, restartCount: 5, lastTerminatedAt: '2025-03-04T09:14:00Z' } };
-    await Promise.all([trackScan(deps, result([again]), { resolveMissing: false, source: { kind: 'watch' } }), trackScan(deps, result([again]), { resolveMissing: true, source: { kind: 'scan' } })]);
+    const summaries = await Promise.all([trackScan(deps, result([again]), { resolveMissing: false, source: { kind: 'watch' } }), trackScan(deps, result([again]), { resolveMissing: true, source: { kind: 'scan' } })]);
     expect((await store.get(posted().id))?.occurrences).toBe(2);
+    // The one that counted it repaints the message; the other finds it counted and leaves it.
+    expect(summaries.flatMap((s) => s.recurred)).toHaveLength(1);
+    expect(updates).toHaveLength(1);
   });
 
   it('keeps a decided incident as decided, and opens a new one when it recurs under changed limits', async () => {

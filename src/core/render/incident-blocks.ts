@@ -15,6 +15,7 @@ import { toMillicores } from '../cpu-quantity.ts';
 import { hasResourceDecision, incidentFamily, kindLabel } from '../detection/family.ts';
 import { describeMuteDuration, MUTE_DURATIONS, type MuteDuration } from '../incident/attention.ts';
 import { describeSource, sourceOf } from '../incident/source.ts';
+import { joinedAlerts } from '../incident/joined-alerts.ts';
 
 export const APPROVE_ACTION_ID = 'incident_approve';
 export const REJECT_ACTION_ID = 'incident_reject';
@@ -97,7 +98,9 @@ function whatHappened(r: IncidentReport): Block[] {
 
 function foundBy(r: IncidentReport): string {
   const { what, name: sourceName } = describeSource(sourceOf(r));
-  return sourceName ? `${what} ${name(sourceName)}` : what;
+  const found = sourceName ? `${what} ${name(sourceName)}` : what;
+  const alerts = joinedAlerts(r);
+  return alerts.length ? `${found}\nalso alerted: ${alerts.map((a) => name(a)).join(', ')}` : found;
 }
 
 function rootCause(r: IncidentReport): Block {

@@ -35,6 +35,15 @@ describe('renderIncidentMessage goldens', () => {
 });
 
 describe('renderIncidentMessage', () => {
+  it('shows beside where it was found the alerts that joined it, as inert names', () => {
+    const found = (r: IncidentReport) => section(renderIncidentMessage(r).blocks, 'incident_what').fields!.find((f) => f.text.startsWith('*Found by*'))!.text;
+    expect(found(incidentReport({ source: { kind: 'watch' } }))).toBe('*Found by*\npod watch');
+    expect(found(incidentReport({ source: { kind: 'watch' }, alerts: ['KubeContainerOOMKilled', '<!channel>'] })))
+      .toBe('*Found by*\npod watch\nalso alerted: `KubeContainerOOMKilled`, `&lt;!channel&gt;`');
+    expect(found(incidentReport({ source: { kind: 'alert', name: 'KubePodCrashLooping' }, alerts: ['KubePodCrashLooping'] })))
+      .toBe('*Found by*\nAlertmanager alert `KubePodCrashLooping`');
+  });
+
   it('warns, in its own words, when the model tried to steer the decision, and not otherwise', () => {
     const base = incidentReport();
     const steered = renderIncidentMessage({ ...base, diagnosis: { ...base.diagnosis, confidence: 0.2, steering: ['approval_claim', 'policy_claim'] } });
