@@ -65,7 +65,7 @@ async function bundlerInstalled(): Promise<boolean> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!(await bundlerInstalled())) {
-    console.log(`rolldown is not installed (a production install): the agent loads ${PKG} whole, ~85 MiB more`);
+    console.log(`rolldown is not installed (a production install): the agent loads ${PKG} whole, about 48 MiB more`);
     process.exit(0);
   }
   const code = await buildVendoredClientNode();
