@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['ack-latency', 'scan-cost', 'llm-economy', 'idle-rss', 'detection-latency', 'event-latency', 'alertmanager-ack'];
+const BENCHES = ['ack-latency', 'scan-cost', 'llm-economy', 'idle-rss', 'watch-memory', 'detection-latency', 'event-latency', 'alertmanager-ack'];
 // 20,000 pods and minutes of churn (~30 min on 2 busy cores): only when asked, `npm run bench -- --cluster-scale`.
 if (process.argv.includes('--cluster-scale')) BENCHES.push('cluster-scale');
 

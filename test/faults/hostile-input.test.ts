@@ -83,6 +83,7 @@ describeWithCluster('hostile input against the running bot', () => {
     });
 
     it('keeps the decision update and a thread answer inert too', async () => {
+      await eventually('its Slack ref stored', async () => (await h.store.listOpen())[0]?.slack !== undefined);
       const [incident] = await h.store.listOpen();
       const ts = incident!.slack!.ts;
       await h.slack.deliver(h.eventsUrl, h.slack.payloads.blockAction({ actionId: 'incident_approve', value: incident!.id, user: APPROVER, message: { ts } }));

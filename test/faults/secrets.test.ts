@@ -65,8 +65,9 @@ describeWithCluster('secrets never leave the bot', () => {
 
   it('keeps every planted secret out of the LLM requests, Slack, the logs and the audit trail', async () => {
     await eventually('the incident posted', () => incidentPosts(h, ns).length === 1, 30_000);
-    const [incident] = await h.store.listOpen();
     await eventually('the post audited', async () => (await h.auditEntries()).some((e) => e.action === 'incident_posted'));
+    // Its Slack ref is stored before the post is audited.
+    const [incident] = await h.store.listOpen();
     // The log and events did reach the model, redacted: the test is not passing on an empty prompt.
     const diagnosisPrompt = JSON.stringify(h.ollama.chatRequests()[0]);
     expect(diagnosisPrompt).toContain('OutOfMemoryError');

@@ -3,6 +3,7 @@
 import { apiErrorStatus, toK8sError, type K8sAction } from './k8s-error.ts';
 import type { ClusterRef } from '../../core/cluster/cluster-ref.ts';
 import type { KubeConfig } from './client-node.ts';
+import { sharedRead } from './shared-read.ts';
 import { isAppError } from '../../core/errors.ts';
 import { parseEvent, parseNode, parsePod } from '../../core/kube/parse.ts';
 import type { EventSnapshot, NodeSnapshot, OwnerRef, PodSnapshot, WorkloadRef } from '../../core/model.ts';
@@ -10,6 +11,8 @@ import type { ClusterReader, LogRequest, OwnerLookup } from '../../ports.ts';
 import { createKubeJson, forEachPage, METADATA_LIST_ACCEPT, type KubeJson } from './kube-json.ts';
 
 export interface ClusterReaderOptions {
+  /** How long one list of the nodes answers every caller (default 30 s). */
+  nodeListTtlMs?: number;
   /** Per request; a namespace listing is paged, each page gets this much. */
   timeoutMs?: number;
   pageSize?: number;
@@ -67,6 +70,9 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
   // the JSON of its pages. One map per namespace, replaced by each complete list.
   const remembered = new Map<string, Map<string, Remembered>>();
   const rememberedCount = (except: string) => [...remembered].reduce((n, [ns, m]) => (ns === except ? n : n + m.size), 0);
+
+  // Node capacity changes rarely; pods waiting on it are re-detected often.
+  const listNodes = sharedRead((): Promise<NodeSnapshot[]> => listConverted({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', parseNode), opts.nodeListTtlMs ?? 30_000);
 
   async function call<T>(action: K8sAction, fn: () => Promise<T>): Promise<T> {
     try {
@@ -178,9 +184,7 @@ export function createClusterReader(kc: KubeConfig, opts: ClusterReaderOptions =
       }
     },
 
-    async listNodes(): Promise<NodeSnapshot[]> {
-      return listConverted({ verb: 'list', resource: 'nodes' }, '/api/v1/nodes', parseNode);
-    },
+    listNodes,
 
     async readNode(name) {
       try {

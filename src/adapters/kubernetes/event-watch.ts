@@ -47,7 +47,8 @@ export async function startEventWatch(opts: EventWatchOptions): Promise<EventWat
     path: (namespace) => (namespace === undefined ? '/apis/events.k8s.io/v1/events' : `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`),
     fieldSelector: `type=${WARNING}`,
     scope: () => {
-      const tracker = createChangeTracker<EventSnapshot>({ maxLive: opts.maxTrackedEvents ?? 20_000 });
+      // Deletions of events are never delivered: only their versions are worth keeping.
+      const tracker = createChangeTracker<EventSnapshot>({ maxLive: opts.maxTrackedEvents ?? 20_000, keep: (e) => ({ namespace: e.namespace }) });
       return {
         observe(type, key, resourceVersion, obj, initial) {
           const change = tracker.observe(type, key, resourceVersion, () => parseEvent(obj));

@@ -17,6 +17,14 @@ export interface PodChangeTrackerOptions {
   maxDeleted?: number;
 }
 
+/**
+ * What is kept of a live pod: who it is, not its state. A pod found deleted after a re-list is
+ * delivered as this (nothing downstream reads the state of a deleted pod).
+ */
+export function podIdentity(pod: PodSnapshot): PodSnapshot {
+  return { namespace: pod.namespace, name: pod.name, ...(pod.uid ? { uid: pod.uid } : {}), labels: {}, ownerReferences: [], containers: [] };
+}
+
 export interface PodChangeTracker {
   observe(type: PodChangeType, key: string, resourceVersion: string, parse: () => PodSnapshot): PodChange | undefined;
   deletedSince(listedKeys: ReadonlySet<string>): PodChange[];
@@ -24,7 +32,7 @@ export interface PodChangeTracker {
 }
 
 export function createPodChangeTracker(opts: PodChangeTrackerOptions = {}): PodChangeTracker {
-  const tracker = createChangeTracker<PodSnapshot>({ maxLive: opts.maxPods, maxDeleted: opts.maxDeleted });
+  const tracker = createChangeTracker<PodSnapshot>({ maxLive: opts.maxPods, maxDeleted: opts.maxDeleted, keep: podIdentity });
   return {
     observe(type, key, resourceVersion, parse) {
       const change = tracker.observe(type, key, resourceVersion, parse);

@@ -18,7 +18,10 @@ export interface PodWatchOptions {
   kubeConfig: KubeConfig;
   /** Namespaces to watch; empty means one cluster-wide watch. */
   namespaces: string[];
-  /** Called once per distinct change, in order; the next change waits for the returned promise. */
+  /**
+   * Called once per distinct change, in order; the next change waits for the returned promise. A
+   * pod found deleted after a re-list comes with its identity only (see podIdentity).
+   */
   onPod: (pod: PodSnapshot, type: PodChangeType) => void | Promise<void>;
   logger: Logger;
   /** Called once per restart, for a metric. */

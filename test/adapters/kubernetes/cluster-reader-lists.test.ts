@@ -37,3 +37,21 @@ describeWithCluster('ClusterReader.listPods, list after list', () => {
     expect((await reader.listPods(ns)).map((p) => p.name)).toEqual(['memory-hog']);
   });
 });
+
+describeWithCluster('ClusterReader.listNodes', () => {
+  const cluster = useTestCluster();
+
+  it('answers a burst of callers with one list of the nodes, and lists afresh once it is stale', async () => {
+    const node = await cluster.node();
+    const reader = createClusterReader(cluster.kc);
+    const [a, b] = await Promise.all([reader.listNodes!(), reader.listNodes!()]);
+    expect(a).toBe(b);
+    expect(a.map((n) => n.name)).toContain(node.name);
+    expect(await reader.listNodes!()).toBe(a);
+
+    const always = createClusterReader(cluster.kc, { nodeListTtlMs: 0 });
+    const first = await always.listNodes!();
+    expect(await always.listNodes!()).not.toBe(first);
+    expect((await always.listNodes!()).map((n) => n.name)).toEqual(first.map((n) => n.name));
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPodChangeTracker, isNewerVersion, type PodChangeType } from '../../../src/adapters/kubernetes/pod-change-tracker.ts';
+import { createPodChangeTracker, isNewerVersion, podIdentity, type PodChangeType } from '../../../src/adapters/kubernetes/pod-change-tracker.ts';
 import { parsePod } from '../../../src/core/kube/parse.ts';
 import type { PodSnapshot } from '../../../src/core/model.ts';
 import { kubeFixture } from '../../fixtures/kube/load.ts';
@@ -21,6 +21,15 @@ describe('isNewerVersion', () => {
     ['abc', 'abc', false],
   ])('%s after %s → %s', (next, prev, expected) => {
     expect(isNewerVersion(next, prev)).toBe(expected);
+  });
+});
+
+describe('podIdentity', () => {
+  it('keeps who the pod is and none of its state', () => {
+    const pod = snapshot('web-7d4b9c8f6-x2x9k');
+    expect(pod.containers.length).toBeGreaterThan(0);
+    expect(podIdentity(pod)).toEqual({ namespace: pod.namespace, name: pod.name, uid: pod.uid, labels: {}, ownerReferences: [], containers: [] });
+    expect(podIdentity({ ...pod, uid: undefined })).not.toHaveProperty('uid');
   });
 });
 
@@ -77,13 +86,15 @@ describe('createPodChangeTracker', () => {
     expect(tracker.observe('ADDED', 'a', '1', () => snapshot('a'))?.type).toBe('ADDED');
   });
 
-  it('after a complete list, reports known pods missing from it as deleted, with their last snapshot, once', () => {
+  it('after a complete list, reports known pods missing from it as deleted, by the identity it kept, once', () => {
     const tracker = createPodChangeTracker();
     tracker.observe('ADDED', 'a', '1', () => snapshot('a'));
     tracker.observe('ADDED', 'b', '1', () => snapshot('b'));
     tracker.observe('MODIFIED', 'b', '3', () => snapshot('b-v3'));
     const gone = tracker.deletedSince(new Set(['a']));
     expect(gone.map((c) => `${c.type} ${c.pod.name}`)).toEqual(['DELETED b-v3']);
+    // Who it was, not its state: a cluster's worth of live pods is kept in kilobytes.
+    expect(gone[0]!.pod).toEqual({ namespace: 'shop', name: 'b-v3', uid: snapshot('b').uid, labels: {}, ownerReferences: [], containers: [] });
     expect(tracker.deletedSince(new Set(['a']))).toEqual([]);
     expect(tracker.size).toBe(1);
     // A late watch event for the deleted pod is a replay.
