@@ -326,8 +326,11 @@ export interface IncidentVectors {
 
 /** Takes Alertmanager notifications off the webhook's request path. */
 export interface AlertQueue {
-  /** `key` identifies the notification (a hash of its body): the same notification enqueued twice runs once. */
-  enqueueAlerts(job: AlertJob, key: string): Promise<{ jobId: string }>;
+  /**
+   * `key` identifies the notification (a hash of its body): the same notification enqueued twice
+   * runs once. With `cluster`, onto that cluster's alert queue, which its agents consume.
+   */
+  enqueueAlerts(job: AlertJob, key: string, cluster?: ClusterRef): Promise<{ jobId: string }>;
 }
 
 /** Alert fingerprints folded into a flood summary: neither opened nor summarised again while marked. */

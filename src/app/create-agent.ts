@@ -272,7 +272,7 @@ export async function startAgent(config: Config, overrides: AgentOverrides = {})
     if (slack) await slack.start();
     if (slack) stopCheckpoints = auditing.startCheckpoints({ notifier: slack.notifier, locks: store, logger });
     // The same tracking as scans and the watch, with the cluster reader the rules use.
-    alerts = await startAlertIngestion(config, { track: { ...trackDeps, cluster }, queues, redis, metrics, workerOpts, host: overrides.host, rulesFor: detection.rulesFor });
+    alerts = await startAlertIngestion(config, { track: { ...trackDeps, cluster }, queues, redis, metrics, workerOpts, host: overrides.host, rulesFor: detection.rulesFor, clusters, self });
     health = await startHealthServer({
       port: config.HEALTH_PORT,
       host: overrides.host,

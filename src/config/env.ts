@@ -101,6 +101,8 @@ export const EnvSchema = z
     ALERTMANAGER_MAX_BODY_BYTES: intIn(1024, 64 * 1024 * 1024).default(1024 * 1024),
     /** New alert incidents one notification may open; the rest are folded into one summary message. */
     ALERTMANAGER_MAX_NEW_INCIDENTS: intIn(1, 1000).default(10),
+    /** The alert label naming the cluster: an alert about another cluster with a live agent goes to that agent. */
+    ALERTMANAGER_CLUSTER_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name (letters, digits, _)').default('cluster'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

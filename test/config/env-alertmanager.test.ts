@@ -18,12 +18,12 @@ describe('Alertmanager settings', () => {
   it('are off and defaulted when unset', () => {
     const c = loadConfig({ ALERTMANAGER_TOKEN: '' });
     expect(c.ALERTMANAGER_TOKEN).toBeUndefined();
-    expect(c).toMatchObject({ ALERTMANAGER_PORT: 9095, ALERTMANAGER_MAX_BODY_BYTES: 1024 * 1024, ALERTMANAGER_MAX_NEW_INCIDENTS: 10 });
+    expect(c).toMatchObject({ ALERTMANAGER_PORT: 9095, ALERTMANAGER_MAX_BODY_BYTES: 1024 * 1024, ALERTMANAGER_MAX_NEW_INCIDENTS: 10, ALERTMANAGER_CLUSTER_LABEL: 'cluster' });
   });
 
   it('take a token and bounds in range', () => {
-    const c = loadConfig({ ALERTMANAGER_TOKEN: '3f9a0c1d2b4e5f60a1b2c3d4e5f60718', ALERTMANAGER_PORT: '9443', ALERTMANAGER_MAX_BODY_BYTES: '4194304', ALERTMANAGER_MAX_NEW_INCIDENTS: '25' });
-    expect(c).toMatchObject({ ALERTMANAGER_PORT: 9443, ALERTMANAGER_MAX_BODY_BYTES: 4194304, ALERTMANAGER_MAX_NEW_INCIDENTS: 25 });
+    const c = loadConfig({ ALERTMANAGER_TOKEN: '3f9a0c1d2b4e5f60a1b2c3d4e5f60718', ALERTMANAGER_PORT: '9443', ALERTMANAGER_MAX_BODY_BYTES: '4194304', ALERTMANAGER_MAX_NEW_INCIDENTS: '25', ALERTMANAGER_CLUSTER_LABEL: 'k8s_cluster' });
+    expect(c).toMatchObject({ ALERTMANAGER_PORT: 9443, ALERTMANAGER_MAX_BODY_BYTES: 4194304, ALERTMANAGER_MAX_NEW_INCIDENTS: 25, ALERTMANAGER_CLUSTER_LABEL: 'k8s_cluster' });
   });
 
   it.each([
@@ -33,6 +33,7 @@ describe('Alertmanager settings', () => {
     [{ ALERTMANAGER_TOKEN: '0123456789abcdef0123', PORT: '9095' }, 'ALERTMANAGER_PORT: must differ from PORT and HEALTH_PORT (the webhook receiver has its own port)'],
     [{ ALERTMANAGER_MAX_NEW_INCIDENTS: '0' }, 'ALERTMANAGER_MAX_NEW_INCIDENTS: '],
     [{ ALERTMANAGER_MAX_BODY_BYTES: '100' }, 'ALERTMANAGER_MAX_BODY_BYTES: '],
+    [{ ALERTMANAGER_CLUSTER_LABEL: 'k8s-cluster' }, 'ALERTMANAGER_CLUSTER_LABEL: must be a Prometheus label name (letters, digits, _)'],
   ])('refuses %o, naming the variable', (env, problem) => {
     expect(problemsOf(env).some((p) => p.startsWith(problem))).toBe(true);
   });

@@ -32,7 +32,7 @@ describeWithTools('Helm chart: the Alertmanager webhook receiver', [findHelm()],
     expect(servicePorts(objects)).toContainEqual({ name: 'alertmanager', port: 9095, targetPort: 'alertmanager' });
     expect(agent.env).toContainEqual({ name: 'ALERTMANAGER_TOKEN', valueFrom: { secretKeyRef: { name: 'alertmanager-webhook', key: 'ALERTMANAGER_TOKEN' } } });
     const config = loadConfig({ ...configOf(objects), ALERTMANAGER_TOKEN: 'a-token-from-the-secret-0123456789' });
-    expect(config).toMatchObject({ ALERTMANAGER_PORT: 9095, ALERTMANAGER_MAX_NEW_INCIDENTS: 20 });
+    expect(config).toMatchObject({ ALERTMANAGER_PORT: 9095, ALERTMANAGER_MAX_NEW_INCIDENTS: 20, ALERTMANAGER_CLUSTER_LABEL: 'k8s_cluster' });
   });
 
   it('refuses to enable it without a Secret for the token', async () => {

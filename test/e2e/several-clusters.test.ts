@@ -13,8 +13,11 @@ import type { InboundPayload } from '../support/fake-slack/index.ts';
 import { findClusterBinaries } from '../support/test-cluster/binaries.ts';
 import { describeCluster } from '../support/test-cluster/cluster-info.ts';
 import { startTestCluster, type TestCluster } from '../support/test-cluster/cluster.ts';
+import { freePort } from '../support/test-cluster/free-port.ts';
+import { webhookAlert, webhookPayload } from '../fixtures/alertmanager/webhook.ts';
 
 const CLUSTER_MS = 120_000;
+const WEBHOOK_TOKEN = 'several-clusters-webhook-0123456789';
 
 function counted(metrics: string, name: string, labels: RegExp): number {
   return [...metrics.matchAll(new RegExp(`^kube_ai_sre_${name}\\{([^}]*)\\} (\\d+)`, 'gm'))]
@@ -35,6 +38,7 @@ function severalClusters(mode: 'socket' | 'http', clusterA: TestClusterContext):
   let a: Harness;
   let ns: string;
   let aStopped = false;
+  let webhookPorts: { a: number; b: number };
 
   /** To b's agent (its connection, the first opened; or its HTTP endpoint), or to a's. */
   const send = async (to: () => Harness, connection: number, payload: InboundPayload): Promise<{ payload?: Record<string, unknown> }> => {
@@ -60,7 +64,8 @@ function severalClusters(mode: 'socket' | 'http', clusterA: TestClusterContext):
       await c.setContainerScenario(ns, 'memory-hog', 'app', { kind: 'crash-loop-after-oom', restartCount: 4 });
       await c.setContainerScenario(ns, 'slow-memory-hog', 'app', { kind: 'running' });
     }
-    const env = (name: string) => ({ CLUSTER_NAME: name, CLUSTER_HEARTBEAT_SECONDS: '1' });
+    webhookPorts = { a: await freePort(), b: await freePort() };
+    const env = (name: 'a' | 'b') => ({ CLUSTER_NAME: name, CLUSTER_HEARTBEAT_SECONDS: '1', ALERTMANAGER_TOKEN: WEBHOOK_TOKEN, ALERTMANAGER_PORT: String(webhookPorts[name]) });
     b = await startHarness(clusterB, { mode, namespace: ns, env: env('b') });
     if (mode === 'socket') await b.slack.socket.waitForConnection(1);
     a = await startHarness(clusterA, { mode, namespace: ns, env: env('a'), shared: b });
@@ -131,6 +136,28 @@ function severalClusters(mode: 'socket' | 'http', clusterA: TestClusterContext):
     await viaB(b.slack.payloads.messageEvent({ text: 'why did it run out of memory?', thread_ts: ts }));
     const answer = await b.slack.waitForCall('chat.postMessage', (c) => c.args.thread_ts === ts, 30_000);
     expect(String(answer.args.text)).not.toBe('');
+  }, CLUSTER_MS);
+
+  it('sends an alert about b\'s pod that reached a\'s webhook on to b\'s agent, which maps it in its own cluster', async () => {
+    const alertAbout = (cluster: 'a' | 'b') => webhookAlert({
+      labels: { alertname: 'ContainerMemoryNearLimit', cluster, namespace: ns, pod: 'slow-memory-hog', container: 'app', reason: '' },
+      annotations: { summary: `Container app is at 93% of its memory limit in ${cluster}.` },
+    });
+    const memoryAlerts = async () => (await b.store.listOpen()).filter((r) => r.detection.kind === 'MemoryAlert');
+    // One notification to a's receiver, as one Alertmanager for both clusters would send it.
+    const res = await fetch(`http://127.0.0.1:${webhookPorts.a}/alertmanager`, {
+      method: 'POST', headers: { authorization: `Bearer ${WEBHOOK_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(webhookPayload([alertAbout('b'), alertAbout('a')])),
+    });
+    expect(res.status).toBe(200);
+    await eventually('an alert incident in each cluster', async () => (await memoryAlerts()).length === 2, 30_000);
+    const byCluster = Object.fromEntries((await memoryAlerts()).map((r) => [r.cluster, r]));
+    expect(byCluster.b?.detection.facts).toContain('annotation summary: Container app is at 93% of its memory limit in b.');
+    expect(byCluster.a?.detection.facts).toContain('annotation summary: Container app is at 93% of its memory limit in a.');
+    expect(counted(await a.agent.metrics.scrape(), 'alerts_routed_total', /to="b"/)).toBe(1);
+    // Each was mapped by its own cluster's agent.
+    expect(counted(await b.agent.metrics.scrape(), 'alert_outcomes_total', /outcome="opened"/)).toBe(1);
+    expect(counted(await a.agent.metrics.scrape(), 'alert_outcomes_total', /outcome="opened"/)).toBe(1);
   }, CLUSTER_MS);
 
   it('lists both clusters, then answers plainly that cluster a has no live agent once a\'s agent stops', async () => {

@@ -69,6 +69,7 @@ export interface Metrics {
   readonly alertsReceivedTotal: LabeledCounter<'status'>;
   /** What became of processed alerts: joined a rule incident, opened, known, resolved, folded, ignored. */
   readonly alertOutcomesTotal: LabeledCounter<'outcome'>;
+  readonly alertsRoutedTotal: LabeledCounter<'to'>;
   /** Registers the callback read on every scrape for `queue_depth{queue,state}`. Replaces any earlier one. */
   setQueueDepthSource(source: QueueDepthSource): void;
   /** Optional: read `incidents_open` from the store on scrape instead of inc/dec bookkeeping. */
@@ -158,6 +159,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     watchRestartsTotal: counter('watch_restarts_total', 'Watch restarts by watch (pods, events) and reason.', ['watch', 'reason']),
     alertmanagerRequestsTotal: counter('alertmanager_requests_total', 'Requests to the Alertmanager webhook by outcome (accepted, unauthorized, invalid, too_large, unavailable, not_found, method_not_allowed).', ['outcome']),
     alertsReceivedTotal: counter('alerts_received_total', 'Alerts in accepted Alertmanager notifications, by status.', ['status']),
+    alertsRoutedTotal: counter('alerts_routed_total', 'Alerts about another cluster sent on to that cluster\'s agents, by cluster.', ['to']),
     alertOutcomesTotal: counter('alert_outcomes_total', 'Processed alerts by outcome: joined (a rule incident), opened, known (already tracked, or a redelivery), resolved, folded (into a flood summary), ignored.', ['outcome']),
     detectionLatencySeconds: histogram('detection_latency_seconds', 'Time from the container termination to the incident being detected.', [], [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]),
     setQueueDepthSource(source) {

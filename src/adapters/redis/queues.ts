@@ -176,15 +176,24 @@ export function createQueues(opts: QueuesOptions): Queues {
   // Alerts are mapped with this cluster's reader: a named cluster has its own alert queue too.
   const alert = quiet(new Queue<AlertJob>(clusterQueueName('alert', opts.cluster), { ...base, defaultJobOptions: JOB_DEFAULTS.alert }));
   const all = [['scan', scan], ['analyze', analyze], ['thread', thread], ['alert', alert]] as const;
-  // Scan queues of other clusters, opened when a scan is routed there.
-  const otherScans = new Map<string, Queue<ScanJob>>();
-  const scanQueueOf = (cluster: ClusterRef | undefined): Queue<ScanJob> => {
-    const name = cluster ? clusterQueueName('scan', cluster) : scan.name;
-    if (name === scan.name) return scan;
-    let q = otherScans.get(name);
-    if (!q) otherScans.set(name, (q = quiet(new Queue<ScanJob>(name, { ...base, defaultJobOptions: JOB_DEFAULTS.scan }))));
-    return q;
+  // Scan and alert queues of other clusters, opened when a scan or an alert is routed there.
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const queuesOf = <T>(kind: 'scan' | 'alert', own: Queue<T>) => {
+    const byName = new Map<string, Queue<T>>();
+    return (cluster: ClusterRef | undefined): Queue<T> => {
+      const name = cluster ? clusterQueueName(kind, cluster) : own.name;
+      if (name === own.name) return own;
+      let q = byName.get(name);
+      if (!q) {
+        q = quiet(new Queue<T>(name, { ...base, defaultJobOptions: JOB_DEFAULTS[kind] }));
+        byName.set(name, q);
+        opened.push(q);
+      }
+      return q;
+    };
   };
+  const scanQueueOf = queuesOf('scan', scan);
+  const alertQueueOf = queuesOf('alert', alert);
 
   const schedulePrefix = scanSchedulerId('');
 
@@ -236,10 +245,10 @@ export function createQueues(opts: QueuesOptions): Queues {
       return { jobId };
     },
 
-    async enqueueAlerts(job, key) {
+    async enqueueAlerts(job, key, cluster) {
       const data = AlertJobSchema.parse(job);
       const jobId = alertJobId(key);
-      await alert.add(QUEUE_NAMES.alert, data, { jobId });
+      await alertQueueOf(cluster).add(QUEUE_NAMES.alert, data, { jobId });
       return { jobId };
     },
 
@@ -282,7 +291,7 @@ export function createQueues(opts: QueuesOptions): Queues {
     },
 
     async close() {
-      await Promise.all([...all.map(([, q]) => q.close()), ...[...otherScans.values()].map((q) => q.close())]);
+      await Promise.all([...all.map(([, q]) => q.close()), ...opened.map((q) => q.close())]);
     },
   };
 }

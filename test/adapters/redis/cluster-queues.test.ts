@@ -1,14 +1,15 @@
-// Several agents on one Redis: scans and analyses go to the queues of their cluster and are run
-// only by that cluster's workers; thread questions share one queue; an unnamed agent keeps the
+// Several agents on one Redis: scans, analyses and alerts go to the queues of their cluster and
+// are run only by that cluster's workers; thread questions share one queue; an unnamed agent keeps the
 // queue names it always had.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../../src/adapters/redis/connection.ts';
 import { closeAll, clusterQueueName, createQueues, startWorker, type Queues, type RunningWorker } from '../../../src/adapters/redis/queues.ts';
 import type { ClusterRef } from '../../../src/core/cluster/cluster-ref.ts';
-import type { ScanJob } from '../../../src/core/jobs.ts';
+import type { AlertJob, ScanJob } from '../../../src/core/jobs.ts';
 import { silentLogger } from '../../../src/logging.ts';
 import { eventually } from '../../support/eventually.ts';
+import { webhookAlert, webhookPayload } from '../../fixtures/alertmanager/webhook.ts';
 import { deleteKeysUnder, SHARED_REDIS_URL, uniquePrefix } from '../../support/redis-keys.ts';
 
 const A: ClusterRef = { name: 'a', named: true };
@@ -38,6 +39,7 @@ describe('scan queues per cluster', () => {
   let queuesB: Queues;
   const workers: RunningWorker[] = [];
   const ran: Array<{ by: string; job: ScanJob }> = [];
+  const alerted: Array<{ by: string; job: AlertJob }> = [];
 
   beforeAll(async () => {
     producer = await connectRedis(SHARED_REDIS_URL, 'queue');
@@ -46,6 +48,9 @@ describe('scan queues per cluster', () => {
     queuesB = createQueues({ connection: producer, prefix, cluster: B });
     for (const cluster of [A, B]) {
       workers.push(startWorker('scan', async (job) => { ran.push({ by: cluster.name, job: job.data }); }, {
+        connection: workerConnection, prefix, concurrency: 1, logger: silentLogger, cluster,
+      }));
+      workers.push(startWorker('alert', async (job) => { alerted.push({ by: cluster.name, job: job.data }); }, {
         connection: workerConnection, prefix, concurrency: 1, logger: silentLogger, cluster,
       }));
     }
@@ -66,6 +71,14 @@ describe('scan queues per cluster', () => {
     const byNamespace = Object.fromEntries(ran.map((r) => [r.job.namespace, r]));
     expect(byNamespace.demo).toEqual({ by: 'a', job: { namespace: 'demo', trigger: 'slash', requestedBy: 'U1', cluster: 'a' } });
     expect(byNamespace.shop?.by).toBe('prod:eu');
+  });
+
+  it('runs alerts sent on to cluster a by a\'s worker, and the own ones by their own', async () => {
+    const job = (pod: string): AlertJob => ({ payload: webhookPayload([webhookAlert({ labels: { pod } })]), receivedAt: '2026-11-29T06:00:00.000Z' });
+    await queuesB.enqueueAlerts(job('in-a'), 'notification-1@a', A);
+    await queuesB.enqueueAlerts(job('in-b'), 'notification-1');
+    await eventually('both alert jobs to run', () => alerted.length >= 2);
+    expect(alerted.map((r) => [r.by, r.job.payload.alerts[0]!.labels.pod]).sort()).toEqual([['a', 'in-a'], ['prod:eu', 'in-b']]);
   });
 
   it('keeps each cluster\'s schedules apart', async () => {
