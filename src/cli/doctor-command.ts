@@ -12,6 +12,7 @@ import { createKubeProbe } from '../adapters/kubernetes/access-probe.ts';
 import { loadKubeConfig } from '../adapters/kubernetes/kube-config.ts';
 import { createOllamaProbe } from '../adapters/ollama/ollama-probe.ts';
 import { createPrometheusReader } from '../adapters/prometheus/prometheus-reader.ts';
+import { createAlertmanagerProbe } from '../adapters/http/receiver-port.ts';
 import { createRedisProbe } from '../adapters/redis/server-info.ts';
 import { redisTargetOf } from '../adapters/redis/redis-target.ts';
 import { createSlackProbe } from '../adapters/slack/doctor-probe.ts';
@@ -49,6 +50,9 @@ export async function runDoctorCommand(argv: string[], deps: DoctorCommandDeps):
     ollama: createOllamaProbe(config.OLLAMA_HOST),
     prometheus: config.PROMETHEUS_URL && !invalid.has('PROMETHEUS_URL')
       ? { reader: createPrometheusReader({ url: config.PROMETHEUS_URL, timeoutMs: config.PROMETHEUS_TIMEOUT_MS }), where: withoutCredentials(config.PROMETHEUS_URL) }
+      : undefined,
+    alertmanager: config.ALERTMANAGER_TOKEN && !invalid.has('ALERTMANAGER_TOKEN') && !invalid.has('ALERTMANAGER_PORT')
+      ? createAlertmanagerProbe(config.ALERTMANAGER_PORT)
       : undefined,
     clock: systemClock,
   });

@@ -16,6 +16,7 @@ export const EXIT = {
   redisUnavailable: 10,
   slackUnavailable: 11,
   prometheusUnavailable: 12,
+  alertmanagerReceiver: 13,
   internal: 70,
 } as const;
 
@@ -45,7 +46,7 @@ export function exitCodeForAuditVerify(outcome: AuditVerifyOutcome): number {
 /**
  * `doctor`: the code of the first failed check's system, so a script can tell what to fix first
  * (--json lists every check). Configuration and policies 8, Slack 11, a missing namespace 3,
- * RBAC 4, the rest of Kubernetes 5, Redis 10, Ollama 7, Prometheus 12.
+ * RBAC 4, the rest of Kubernetes 5, Redis 10, Ollama 7, Prometheus 12, the Alertmanager receiver 13.
  */
 export function exitCodeForCheck(id: string): number {
   if (id.startsWith('config.') || id.startsWith('policies.') || id === 'kubernetes.config') return EXIT.configInvalid;
@@ -56,5 +57,6 @@ export function exitCodeForCheck(id: string): number {
   if (id.startsWith('redis.')) return EXIT.redisUnavailable;
   if (id.startsWith('ollama.')) return EXIT.llmUnavailable;
   if (id.startsWith('prometheus.')) return EXIT.prometheusUnavailable;
+  if (id.startsWith('alertmanager.')) return EXIT.alertmanagerReceiver;
   return EXIT.internal;
 }

@@ -34,7 +34,7 @@ describeWithCluster('kube-ai-sre doctor', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split('\n');
-    expect(lines.filter((l) => /^\S/.test(l))).toEqual(['Configuration', 'Slack', 'Kubernetes', 'Redis', 'Ollama', 'Prometheus', 'Policies', expect.stringMatching(/— ready to start$/)]);
+    expect(lines.filter((l) => /^\S/.test(l))).toEqual(['Configuration', 'Slack', 'Kubernetes', 'Redis', 'Ollama', 'Prometheus', 'Alertmanager', 'Policies', expect.stringMatching(/— ready to start$/)]);
     expect(lines.filter((l) => l.startsWith('  ✗'))).toEqual([]);
     for (const line of [
       '  ✓ bot token ', '  ✓ incident channel ', '  ✓ API server ', '  ✓ RBAC: reads ', '  ✓ RBAC: no writes ', '  ✓ test call ', '  ✓ approvers ',
@@ -54,6 +54,7 @@ describeWithCluster('kube-ai-sre doctor', () => {
       'redis.reachable', 'redis.persistence', 'redis.eviction',
       'ollama.reachable', 'ollama.model', 'ollama.embed-model', 'ollama.chat',
       'prometheus.reachable',
+      'alertmanager.receiver',
       'policies.valid', 'policies.approvers',
     ]);
   });

@@ -4,7 +4,7 @@
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 /** Sections of the checklist, in the order they print. */
-export const CHECK_AREAS = ['config', 'slack', 'kubernetes', 'redis', 'ollama', 'prometheus', 'policies'] as const;
+export const CHECK_AREAS = ['config', 'slack', 'kubernetes', 'redis', 'ollama', 'prometheus', 'alertmanager', 'policies'] as const;
 export type CheckArea = (typeof CHECK_AREAS)[number];
 
 export const AREA_TITLES: Record<CheckArea, string> = {
@@ -14,6 +14,7 @@ export const AREA_TITLES: Record<CheckArea, string> = {
   redis: 'Redis',
   ollama: 'Ollama',
   prometheus: 'Prometheus',
+  alertmanager: 'Alertmanager',
   policies: 'Policies',
 };
 

@@ -3,7 +3,7 @@
 import type { Config } from '../../config/env.ts';
 import type { PolicySet } from '../../core/policy/schema.ts';
 import type { Clock, PrometheusReader } from '../../ports.ts';
-import type { KubeProbe, OllamaProbe, RedisProbe, SlackProbe } from './probes.ts';
+import type { AlertmanagerProbe, KubeProbe, OllamaProbe, RedisProbe, SlackProbe } from './probes.ts';
 
 export interface DoctorContext {
   config: Config;
@@ -21,6 +21,8 @@ export interface DoctorContext {
   ollama: OllamaProbe;
   /** Built when PROMETHEUS_URL is set and valid; `where` is the URL without credentials. */
   prometheus: { reader: PrometheusReader; where: string } | undefined;
+  /** Built when ALERTMANAGER_TOKEN is set and valid: what holds the receiver's port. */
+  alertmanager: AlertmanagerProbe | undefined;
   clock: Clock;
 }
 

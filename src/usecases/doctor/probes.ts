@@ -82,3 +82,15 @@ export interface OllamaProbe {
   /** One chat call limited to a single output token; resolves with its latency. */
   oneToken(model: string, timeoutMs: number): Promise<{ latencyMs: number }>;
 }
+
+/** What holds the Alertmanager webhook port: nothing, the agent's own receiver, or another program. */
+export type ReceiverPortState =
+  | { state: 'free' }
+  | { state: 'receiver' }
+  | { state: 'taken'; answer: string }
+  | { state: 'denied'; error: string };
+
+export interface AlertmanagerProbe {
+  readonly port: number;
+  portState(): Promise<ReceiverPortState>;
+}

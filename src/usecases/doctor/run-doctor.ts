@@ -2,6 +2,7 @@
 // uses what an earlier one found), the systems side by side. Reads only; never throws: a check
 // that breaks is reported as failed.
 import { fail, inChecklistOrder, type CheckArea, type CheckResult } from '../../core/doctor/check.ts';
+import { checkAlertmanagerReceiver } from './check-alertmanager-receiver.ts';
 import { checkConfig } from './check-config.ts';
 import { checkKubeConfig } from './check-kube-config.ts';
 import { checkKubeMetrics } from './check-kube-metrics.ts';
@@ -92,6 +93,8 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
     return [reachable, await checkPrometheusSeries(ctx, reachable.status === 'ok')];
   });
 
+  const alertmanager = guarded('alertmanager', async () => [await checkAlertmanagerReceiver(ctx)]);
+
   const policies = guarded('policies', async () => {
     const valid = await checkPoliciesValid(ctx);
     // Approvers are looked up in Slack only with a token that works.
@@ -99,6 +102,6 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
     return [valid.result, await checkPoliciesApprovers(valid.policies, slackProbe)];
   });
 
-  const results = await Promise.all([[checkConfig(ctx)], await slack, await kubernetes, await redis, await ollama, await prometheus, await policies]);
+  const results = await Promise.all([[checkConfig(ctx)], await slack, await kubernetes, await redis, await ollama, await prometheus, await alertmanager, await policies]);
   return inChecklistOrder(results.flat());
 }

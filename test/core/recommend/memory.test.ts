@@ -42,6 +42,16 @@ describe('recommendMemory (VPA OOM bump)', () => {
   });
 
   it.each([
+    ['an OOM', detection(oomKilled, { memoryLimit: '64Mi', memoryRequest: 'a lot' }), {}],
+    ['a leak forecast', leakForecast, { memoryRequest: 'a lot' }],
+  ])('never carries an unreadable request into the change to apply (%s)', (_, d, over) => {
+    // Kubernetes would refuse the object; the change names the limit only.
+    const r = recommendMemory(detection(d, over));
+    expect(r.limit).not.toBe('');
+    expect(r).not.toHaveProperty('request');
+  });
+
+  it.each([
     { name: 'nothing known', d: detection(oomKilled, { memoryLimit: undefined, memoryRequest: undefined }), opts: {} },
     { name: 'only garbage', d: detection(oomKilled, { memoryLimit: 'unlimited', memoryRequest: undefined }), opts: { observedPeakBytes: Number.NaN } },
   ])('rule none when $name', ({ d, opts }) => {

@@ -67,7 +67,7 @@ describe('doctor: configuration and policies', () => {
     expect(code).toBe(11);
     const lines = out.split('\n');
     expect(lines).toContain('  ✗ incident channel  the bot is not a member of C0GENERAL (not_in_channel) → fix: in the channel, type /invite @sre-bot');
-    expect(lines.filter((l) => /^\S/.test(l)).slice(0, 7)).toEqual(['Configuration', 'Slack', 'Kubernetes', 'Redis', 'Ollama', 'Prometheus', 'Policies']);
+    expect(lines.filter((l) => /^\S/.test(l)).slice(0, 8)).toEqual(['Configuration', 'Slack', 'Kubernetes', 'Redis', 'Ollama', 'Prometheus', 'Alertmanager', 'Policies']);
     expect(lines.at(-1)).toMatch(/^\d+ checks: \d+ ok, \d+ warnings?, \d+ failed, \d+ skipped — fix the failed checks/);
   });
 
