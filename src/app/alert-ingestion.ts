@@ -1,8 +1,9 @@
 // Wiring of the Alertmanager webhook: when ALERTMANAGER_TOKEN is set, the receiver on its own port
 // queues each notification, and one worker runs the alert job (ingest-alerts.ts) through the same
 // tracking as scans and the pod watch. Alerts labelled with another cluster that has a live agent
-// are queued for that cluster's agents instead (alert-routing.ts). Without the token nothing
-// listens and nothing runs.
+// are queued for that cluster's agents instead (alert-routing.ts), so every agent of a named
+// cluster runs the worker, token or not. Without the token nothing listens, and an unnamed agent
+// runs nothing.
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/env.ts';
 import type { Metrics } from '../adapters/http/metrics.ts';
@@ -18,7 +19,8 @@ import type { TrackDeps } from '../usecases/track-scan.ts';
 import type { DetectionRule } from '../core/detection/rule.ts';
 
 export interface AlertIngestion {
-  port: number;
+  /** The receiver's port; undefined when no receiver listens (no ALERTMANAGER_TOKEN). */
+  port: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,8 @@ const FOLD_SECONDS = 24 * 3600;
 
 export async function startAlertIngestion(config: Config, deps: AlertIngestionDeps): Promise<AlertIngestion | undefined> {
   const token = config.ALERTMANAGER_TOKEN;
-  if (!token) return undefined;
+  // A named cluster's agent maps the alerts other agents send on to its cluster, receiver or not.
+  if (!token && !deps.self?.named) return undefined;
   const { metrics } = deps;
   const jobDeps = {
     ...deps.track,
@@ -81,6 +84,9 @@ export async function startAlertIngestion(config: Config, deps: AlertIngestionDe
       log.info({ cluster: name, alerts: part.alerts.length }, 'alerts about another cluster sent on to its agents');
     }
   };
+  if (!token) {
+    return { port: undefined, stop: () => worker.close() };
+  }
   let receiver: AlertReceiver;
   try {
     receiver = await startAlertReceiver({
