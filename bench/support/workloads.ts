@@ -96,17 +96,25 @@ export async function createWorkload(apps: AppsV1Api, namespace: string, name: s
 export async function createWorkloadPod(core: CoreV1Api, namespace: string, w: Workload, nodeName: string): Promise<V1Pod> {
   const team = TEAMS[w.name.length % TEAMS.length]!;
   const template = podTemplate(w.name, team, w.templateHash);
-  return core.createNamespacedPod({
-    namespace,
-    body: {
-      metadata: {
-        ...template.metadata,
-        name: `${w.replicaSet}-${randomBytes(3).toString('hex').slice(0, 5)}`,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: w.replicaSet, uid: w.replicaSetUid, controller: true, blockOwnerDeletion: true }],
-      },
-      spec: { ...template.spec, nodeName },
-    },
-  });
+  // Five random characters, as the ReplicaSet controller names pods, and like it a new name when
+  // one is taken (in a 20,000-pod run two pods of one ReplicaSet drawing the same name happens).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await core.createNamespacedPod({
+        namespace,
+        body: {
+          metadata: {
+            ...template.metadata,
+            name: `${w.replicaSet}-${randomBytes(3).toString('hex').slice(0, 5)}`,
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: w.replicaSet, uid: w.replicaSetUid, controller: true, blockOwnerDeletion: true }],
+          },
+          spec: { ...template.spec, nodeName },
+        },
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409 || attempt >= 5) throw err;
+    }
+  }
 }
 
 /**
