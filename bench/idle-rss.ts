@@ -45,11 +45,15 @@ async function idleRun(bench: BenchCluster, namespace: string, run: IdleRun): Pr
   const redis = await connectRedis(SHARED_REDIS_URL, 'store');
   const monitor = await redis.duplicate().monitor();
   let counting = false;
-  const commands: Array<{ cmd: string; bull: boolean }> = [];
+  // Whose keys a command touches: BullMQ's (queue bookkeeping), the cluster heartbeat's (the agent
+  // saying it is alive, every CLUSTER_HEARTBEAT_SECONDS), or the store's (incidents, audit, history).
+  const commands: Array<{ cmd: string; of: 'queue' | 'heartbeat' | 'store' }> = [];
   monitor.on('monitor', (_time: string, args: unknown[]) => {
     if (!counting) return;
     const keys = args.slice(1).map(String).filter((a) => a.startsWith(prefix));
-    if (keys.length > 0) commands.push({ cmd: String(args[0]).toLowerCase(), bull: keys.every((k) => k.startsWith(`${prefix}bull`)) });
+    if (keys.length === 0) return;
+    const of = keys.every((k) => k.startsWith(`${prefix}bull`)) ? 'queue' : keys.every((k) => k.startsWith(`${prefix}clusters`)) ? 'heartbeat' : 'store';
+    commands.push({ cmd: String(args[0]).toLowerCase(), of });
   });
   let output = '';
   const child = spawn(process.execPath, ['src/main.ts'], {
@@ -98,7 +102,8 @@ async function idleRun(bench: BenchCluster, namespace: string, run: IdleRun): Pr
       return [...by].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ') || '—';
     };
     const redisRows = [
-      [run.label, `+${countFrom} s … +${run.seconds} s (${window} s)`, writes.filter((c) => !c.bull).length, describe(writes.filter((c) => !c.bull)), writes.filter((c) => c.bull).length, commands.filter((c) => READS.has(c.cmd)).length],
+      [run.label, `+${countFrom} s … +${run.seconds} s (${window} s)`, writes.filter((c) => c.of === 'store').length, describe(writes.filter((c) => c.of === 'store')),
+        writes.filter((c) => c.of === 'heartbeat').length, writes.filter((c) => c.of === 'queue').length, commands.filter((c) => READS.has(c.cmd)).length],
     ];
     return { rows, redis: redisRows };
   } finally {
@@ -145,8 +150,8 @@ async function main(): Promise<void> {
     }
     note(`\`node src/main.ts\` with the documented environment (SCAN_NAMESPACES = one namespace of ${PODS} running Deployment pods and one OOMKilled pod, default SCAN_INTERVAL_SECONDS=60, LOG_LEVEL=info), from /proc/<pid>/status; MiB. The first scheduled scan runs right after start, finds the incident, and the fake LLM's diagnosis is posted.`);
     printTable(['bot', 'when', 'VmRSS MiB', 'RssAnon MiB', 'RssFile MiB', 'VmHWM MiB'], rows);
-    note('Redis commands on the bot\'s keys while it idles after the first scan (MONITOR): the scheduled scans of the unchanged namespace. "store writes" = writes to incident, audit and history keys; "queue writes" = BullMQ\'s own bookkeeping of the scan jobs (scheduler, job records, events), under the queue prefix.');
-    printTable(['bot', 'window', 'store writes', 'store writes by command', 'queue writes (bookkeeping)', 'reads'], redisRows);
+    note('Redis commands on the bot\'s keys while it idles after the first scan (MONITOR): the scheduled scans of the unchanged namespace. "store writes" = writes to incident, audit and history keys; "heartbeat writes" = the agent\'s cluster heartbeat (one MULTI of 4 writes every CLUSTER_HEARTBEAT_SECONDS, 15 s by default); "queue writes" = BullMQ\'s own bookkeeping of the scan jobs (scheduler, job records, events), under the queue prefix.');
+    printTable(['bot', 'window', 'store writes', 'store writes by command', 'heartbeat writes', 'queue writes (bookkeeping)', 'reads'], redisRows);
 
     const agentModule = fileURLToPath(new URL('../src/app/create-agent.ts', import.meta.url));
     const scale: Array<[string, string | undefined]> = [
