@@ -123,7 +123,7 @@ export function evaluatePolicy(policies: PolicySet, input: PolicyInput): Verdict
   }
 
   const cpu = recommendedResource(recommendation) === 'cpu';
-  const limit = cpu ? clampCpuLimit(spec, detection, recommendation, reasons) : clampLimit(spec, detection, recommendation, reasons);
+  const limit = clampLimit(spec, detection, recommendation, reasons, cpu ? cpuScale(spec, detection) : memoryScale(spec, detection));
   if (limit.denial !== undefined) deny(limit.denial);
 
   // The model is asked for a memory figure; beside a CPU change it is not comparable.
@@ -161,109 +161,87 @@ export function mustRaiseLimit(kind: IncidentKind): boolean {
   return MUST_RAISE.has(kind);
 }
 
-// Applies the max limit and the max increase factor (both only ever lower the recommendation),
-// then refuses anything that would not raise the limit of a container short of memory.
-function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, reasons: string[]): LimitOutcome {
-  const recBytes = rec.rule === 'none' ? undefined : toBytes(rec.limit);
-  if (recBytes === undefined || recBytes <= 0) {
-    return { value: undefined, clamped: false, denial: `no recommended limit (${rec.basis}): nothing to approve` };
-  }
-  let value = rec.limit;
-  let bytes = recBytes;
-  let clamped = false;
-
-  const maxBytes = toBytes(spec.maxMemoryLimit) ?? 0;
-  if (bytes > maxBytes) {
-    reasons.push(`recommended ${rec.limit} is above max ${spec.maxMemoryLimit}: clamped to ${spec.maxMemoryLimit}`);
-    value = spec.maxMemoryLimit;
-    bytes = maxBytes;
-    clamped = true;
-  } else {
-    reasons.push(`recommended ${rec.limit} is within max ${spec.maxMemoryLimit}`);
-  }
-
-  const current = d.memoryLimit === undefined ? undefined : toBytes(d.memoryLimit);
-  if (current === undefined || current <= 0) {
-    reasons.push('no current memory limit: increase factor not checked');
-    return { value, clamped };
-  }
-  const notRaised = mustRaiseLimit(d.kind) && bytes <= current;
-  if (notRaised && !clamped) {
-    const what = bytes < current ? `is below the current limit ${d.memoryLimit}` : `does not raise the current limit ${d.memoryLimit}`;
-    return {
-      value,
-      clamped,
-      denial: `recommended ${value} ${what} (${describeBytes(current)}): a container that ${SHORT_OF_MEMORY[d.kind] ?? 'ran short of memory'} needs more memory, not less; denied`,
-    };
-  }
-  const factor = bytes / current;
-  const ceiling = current * spec.maxIncreaseFactor;
-  if (bytes > ceiling) {
-    const capped = formatBytes(ceiling, 'down');
-    const cappedBytes = toBytes(capped) ?? 0;
-    reasons.push(
-      `increase ×${fmt(factor)} (${d.memoryLimit} → ${value}) is above max ×${spec.maxIncreaseFactor}: clamped to ${capped}`,
-    );
-    value = capped;
-    bytes = cappedBytes;
-    clamped = true;
-  } else if (!notRaised) {
-    reasons.push(`increase ×${fmt(factor)} (${d.memoryLimit} → ${value}) is within max ×${spec.maxIncreaseFactor}`);
-  }
-
-  if (clamped && bytes <= current) {
-    return {
-      value,
-      clamped,
-      denial: `policy leaves no room above the current limit ${d.memoryLimit} (${describeBytes(current)}): denied`,
-    };
-  }
-  return { value, clamped };
+// How one resource's limit is read, written and named in the reasons: memory in bytes, CPU in
+// millicores. The checks themselves are the same for both (clampLimit).
+interface LimitScale {
+  parse(quantity: string): number | undefined;
+  /** A quantity at or below `units`, on the resource's rounding steps. */
+  formatDown(units: number): string;
+  describe(units: number): string;
+  /** "limit" / "CPU limit", as the reasons name it. */
+  noun: string;
+  /** Before the recommended quantity: "" / "CPU limit ". */
+  label: string;
+  increase: string;
+  noCurrent: string;
+  max: string;
+  current: string | undefined;
+  needsMore: string;
 }
 
-// The CPU counterpart of clampLimit: the same two ceilings (max CPU limit, max increase factor),
-// and a throttled container's limit is only ever raised.
-function clampCpuLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, reasons: string[]): LimitOutcome {
-  const recMilli = rec.rule === 'none' ? undefined : toMillicores(rec.limit);
-  if (recMilli === undefined || recMilli <= 0) {
-    return { value: undefined, clamped: false, denial: `no recommended CPU limit (${rec.basis}): nothing to approve` };
+function memoryScale(spec: Policy['spec'], d: Detection): LimitScale {
+  return {
+    parse: toBytes, formatDown: (n) => formatBytes(n, 'down'), describe: describeBytes,
+    noun: 'limit', label: '', increase: 'increase', noCurrent: 'no current memory limit',
+    max: spec.maxMemoryLimit, current: d.memoryLimit,
+    needsMore: `a container that ${SHORT_OF_MEMORY[d.kind] ?? 'ran short of memory'} needs more memory, not less`,
+  };
+}
+
+function cpuScale(spec: Policy['spec'], d: Detection): LimitScale {
+  return {
+    parse: toMillicores, formatDown: (n) => formatMillicores(n, 'down'), describe: describeMillicores,
+    noun: 'CPU limit', label: 'CPU limit ', increase: 'CPU increase', noCurrent: 'no current CPU limit in the pod spec',
+    max: spec.maxCpuLimit, current: d.cpuLimit,
+    needsMore: 'a throttled container needs more CPU, not less',
+  };
+}
+
+// Applies the max limit and the max increase factor (both only ever lower the recommendation),
+// then refuses anything that would not raise the limit of a container short of memory or CPU.
+function clampLimit(spec: Policy['spec'], d: Detection, rec: Recommendation, reasons: string[], scale: LimitScale): LimitOutcome {
+  const recUnits = rec.rule === 'none' ? undefined : scale.parse(rec.limit);
+  if (recUnits === undefined || recUnits <= 0) {
+    return { value: undefined, clamped: false, denial: `no recommended ${scale.noun} (${rec.basis}): nothing to approve` };
   }
   let value = rec.limit;
-  let milli = recMilli;
+  let units = recUnits;
   let clamped = false;
-  const maxMilli = toMillicores(spec.maxCpuLimit) ?? 0;
-  if (milli > maxMilli) {
-    reasons.push(`recommended CPU limit ${rec.limit} is above max ${spec.maxCpuLimit}: clamped to ${spec.maxCpuLimit}`);
-    value = spec.maxCpuLimit;
-    milli = maxMilli;
+
+  const maxUnits = scale.parse(scale.max) ?? 0;
+  if (units > maxUnits) {
+    reasons.push(`recommended ${scale.label}${rec.limit} is above max ${scale.max}: clamped to ${scale.max}`);
+    value = scale.max;
+    units = maxUnits;
     clamped = true;
   } else {
-    reasons.push(`recommended CPU limit ${rec.limit} is within max ${spec.maxCpuLimit}`);
+    reasons.push(`recommended ${scale.label}${rec.limit} is within max ${scale.max}`);
   }
 
-  const current = d.cpuLimit === undefined ? undefined : toMillicores(d.cpuLimit);
+  const current = scale.current === undefined ? undefined : scale.parse(scale.current);
   if (current === undefined || current <= 0) {
-    reasons.push('no current CPU limit in the pod spec: increase factor not checked');
+    reasons.push(`${scale.noCurrent}: increase factor not checked`);
     return { value, clamped };
   }
-  const notRaised = mustRaiseLimit(d.kind) && milli <= current;
+  const notRaised = mustRaiseLimit(d.kind) && units <= current;
   if (notRaised && !clamped) {
-    const what = milli < current ? `is below the current CPU limit ${d.cpuLimit}` : `does not raise the current CPU limit ${d.cpuLimit}`;
-    return { value, clamped, denial: `recommended ${value} ${what} (${describeMillicores(current)}): a throttled container needs more CPU, not less; denied` };
+    const what = units < current ? `is below the current ${scale.noun} ${scale.current}` : `does not raise the current ${scale.noun} ${scale.current}`;
+    return { value, clamped, denial: `recommended ${value} ${what} (${scale.describe(current)}): ${scale.needsMore}; denied` };
   }
-  const factor = milli / current;
+  const factor = units / current;
   const ceiling = current * spec.maxIncreaseFactor;
-  if (milli > ceiling) {
-    const capped = formatMillicores(ceiling, 'down');
-    reasons.push(`CPU increase ×${fmt(factor)} (${d.cpuLimit} → ${value}) is above max ×${spec.maxIncreaseFactor}: clamped to ${capped}`);
+  if (units > ceiling) {
+    const capped = scale.formatDown(ceiling);
+    reasons.push(`${scale.increase} ×${fmt(factor)} (${scale.current} → ${value}) is above max ×${spec.maxIncreaseFactor}: clamped to ${capped}`);
     value = capped;
-    milli = toMillicores(capped) ?? 0;
+    units = scale.parse(capped) ?? 0;
     clamped = true;
   } else if (!notRaised) {
-    reasons.push(`CPU increase ×${fmt(factor)} (${d.cpuLimit} → ${value}) is within max ×${spec.maxIncreaseFactor}`);
+    reasons.push(`${scale.increase} ×${fmt(factor)} (${scale.current} → ${value}) is within max ×${spec.maxIncreaseFactor}`);
   }
-  if (clamped && milli <= current) {
-    return { value, clamped, denial: `policy leaves no room above the current CPU limit ${d.cpuLimit} (${describeMillicores(current)}): denied` };
+
+  if (clamped && units <= current) {
+    return { value, clamped, denial: `policy leaves no room above the current ${scale.noun} ${scale.current} (${scale.describe(current)}): denied` };
   }
   return { value, clamped };
 }
