@@ -4,7 +4,7 @@
 // quantity a person sees is the one the policy checked.
 import type { IncidentReport, Recommendation } from '../model.ts';
 import { toBytes } from '../quantity.ts';
-import { requestWithinCpuLimit } from './cpu.ts';
+import { toMillicores } from '../cpu-quantity.ts';
 
 export type Resource = NonNullable<Recommendation['resource']>;
 
@@ -33,21 +33,20 @@ export function approvedLimit(report: Pick<IncidentReport, 'verdict' | 'recommen
 export function approvedChange(report: Pick<IncidentReport, 'verdict' | 'recommendation'>): ApprovedChange {
   const resource = recommendedResource(report.recommendation);
   const limit = approvedLimit(report);
-  const request = resource === 'cpu'
-    ? requestWithinCpuLimit(report.recommendation.request, limit)
-    : requestWithinLimit(report.recommendation.request, limit);
+  const request = requestWithinLimit(report.recommendation.request, limit, resource === 'cpu' ? toMillicores : toBytes);
   return request === undefined ? { resource, limit } : { resource, limit, request };
 }
 
 /**
  * The request, lowered to the limit when it is above it. An unreadable request is dropped (nothing
- * to apply); against an unreadable or empty limit the request is kept as it is.
+ * to apply); against an unreadable or empty limit the request is kept as it is. `parse` reads the
+ * resource's quantities: bytes for memory (the default), millicores for CPU.
  */
-export function requestWithinLimit(request: string | undefined, limit: string): string | undefined {
+export function requestWithinLimit(request: string | undefined, limit: string, parse: (quantity: string) => number | undefined = toBytes): string | undefined {
   if (request === undefined) return undefined;
-  const requestBytes = toBytes(request);
-  if (requestBytes === undefined) return undefined;
-  const limitBytes = toBytes(limit);
-  if (limitBytes === undefined || limitBytes <= 0) return request;
-  return requestBytes > limitBytes ? limit : request;
+  const requested = parse(request);
+  if (requested === undefined) return undefined;
+  const limited = parse(limit);
+  if (limited === undefined || limited <= 0) return request;
+  return requested > limited ? limit : request;
 }

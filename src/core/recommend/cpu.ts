@@ -5,6 +5,7 @@
 // than the current limit + 100m. Rounded up with formatMillicores so it never lands below the arithmetic.
 import type { Detection, Recommendation } from '../model.ts';
 import { describeMillicores, formatMillicores, toMillicores } from '../cpu-quantity.ts';
+import { requestWithinLimit } from './approved.ts';
 
 const DEMAND_HEADROOM_RATIO = 1.2;
 const MIN_BUMP_MILLICORES = 100;
@@ -31,7 +32,7 @@ export function recommendCpu(d: Detection): Recommendation {
     needed = Math.max(needed, withHeadroom);
   }
   const out = formatMillicores(needed);
-  const request = requestWithinCpuLimit(d.cpuRequest, out);
+  const request = requestWithinLimit(d.cpuRequest, out, toMillicores);
   return {
     resource: 'cpu',
     limit: out,
@@ -40,16 +41,6 @@ export function recommendCpu(d: Detection): Recommendation {
     rule: 'cpu-throttling-demand',
     basis: `${steps.join('; ')} → ${out}`,
   };
-}
-
-/** The CPU request, lowered to the limit when above it; an unreadable one is dropped. */
-export function requestWithinCpuLimit(request: string | undefined, limit: string): string | undefined {
-  if (request === undefined) return undefined;
-  const r = toMillicores(request);
-  if (r === undefined) return undefined;
-  const l = toMillicores(limit);
-  if (l === undefined || l <= 0) return request;
-  return r > l ? limit : request;
 }
 
 function none(basis: string): Recommendation {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { recommendCpu, requestWithinCpuLimit } from '../../../src/core/recommend/cpu.ts';
-import { recommend } from '../../../src/core/recommend/recommend.ts';
+import { recommendCpu } from '../../../src/core/recommend/cpu.ts';
+import { requestWithinLimit } from '../../../src/core/recommend/approved.ts';
 import { toMillicores } from '../../../src/core/cpu-quantity.ts';
+import { recommend } from '../../../src/core/recommend/recommend.ts';
 import { cpuThrottled } from '../../fixtures/detections/cpu.ts';
 import { oomKilled } from '../../fixtures/detections/memory.ts';
 import type { Detection } from '../../../src/core/model.ts';
@@ -73,12 +74,12 @@ describe('recommend', () => {
   });
 });
 
-describe('requestWithinCpuLimit', () => {
+describe('requestWithinLimit with CPU quantities', () => {
   it.each([
     { request: '250m', limit: '1', out: '250m' },
     { request: '2', limit: '1500m', out: '1500m' },
     { request: 'lots', limit: '1', out: undefined },
     { request: '300m', limit: '', out: '300m' },
     { request: undefined, limit: '1', out: undefined },
-  ])('$request within $limit → $out', ({ request, limit, out }) => expect(requestWithinCpuLimit(request, limit)).toBe(out));
+  ])('$request within $limit → $out', ({ request, limit, out }) => expect(requestWithinLimit(request, limit, toMillicores)).toBe(out));
 });
