@@ -2,17 +2,8 @@
 // its own, and bounds on the body and on what one notification may open.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.ts';
-import { AppError } from '../../src/core/errors.ts';
+import { problemsOf } from './config-problems.ts';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return (err as AppError).details?.problems as string[];
-  }
-  return [];
-}
 
 describe('Alertmanager settings', () => {
   it('are off and defaulted when unset', () => {

@@ -2,18 +2,9 @@
 // name together; passwords in one place; the audit's replica wait bounded.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.ts';
-import { AppError } from '../../src/core/errors.ts';
+import { problemsOf } from './config-problems.ts';
 import { describeRedisTarget, redisTargetOf } from '../../src/adapters/redis/redis-target.ts';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return (err as AppError).details?.problems as string[];
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 describe('Redis settings', () => {
   it('use REDIS_URL alone when no sentinel is configured', () => {

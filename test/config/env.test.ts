@@ -1,18 +1,8 @@
 // The environment is validated once, with every problem named at once.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.ts';
-import { AppError } from '../../src/core/errors.ts';
+import { problemsOf } from './config-problems.ts';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    expect((err as AppError).code).toBe('config_invalid');
-    return (err as AppError).details?.problems as string[];
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 describe('loadConfig', () => {
   it('works locally with no configuration at all', () => {
